@@ -1,0 +1,31 @@
+package dev.srr.engine;
+
+import dev.srr.compute.Backends;
+import dev.srr.model.Checkpoint;
+import dev.srr.model.ModelConfig;
+
+import java.nio.file.Path;
+
+/** A checkpoint opened for inference on a chosen backend. */
+public record LoadedModel(Checkpoint checkpoint, Transformer transformer) implements AutoCloseable {
+
+    public static LoadedModel open(Path folder, String backend) {
+        Checkpoint ck = Checkpoint.open(folder);
+        try {
+            return new LoadedModel(ck, new Transformer(ck.config(), Backends.create(backend, ck.config(), ck.weights())));
+        } catch (RuntimeException e) {
+            ck.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return checkpoint.config();
+    }
+
+    @Override
+    public void close() {
+        transformer.close();
+        checkpoint.close();
+    }
+}

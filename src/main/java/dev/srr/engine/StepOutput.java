@@ -1,0 +1,10 @@
+package dev.srr.engine;
+
+import java.util.Map;
+
+/**
+ * Host copies of what one step captured: per {@code hidden_states} index the requested rows
+ * (rows x hidden), the raw last-layer output of those rows, and logits of the logit rows (rows x vocab).
+ */
+public record StepOutput(Map<Integer, float[]> hidden, float[] rawLastLayer, float[] logits) {
+}

@@ -1,0 +1,93 @@
+package dev.srr.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.srr.TestData;
+import dev.srr.io.Json;
+import dev.srr.io.SafetensorsFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The forward matches Hugging Face transformers' float32 outputs for the four tiny golden checkpoints. */
+class GoldenParityTest {
+    static final double TOLERANCE = 1e-5;
+    static double worst = 0;
+    static String worstWhere = "";
+
+    static List<String> models() {
+        return TestData.GOLDEN_MODELS;
+    }
+
+    static int[] ids(JsonNode node) {
+        int[] out = new int[node.size()];
+        for (int i = 0; i < out.length; i++) out[i] = node.get(i).asInt();
+        return out;
+    }
+
+    private static void check(String where, float[] actual, float[] reference) {
+        double err = TestData.relativeError(actual, reference);
+        synchronized (GoldenParityTest.class) {
+            if (err > worst) {
+                worst = err;
+                worstWhere = where;
+            }
+        }
+        assertTrue(err <= TOLERANCE, where + ": relative error " + err + " > " + TOLERANCE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void hiddenStatesRawLayersAndLogitsMatchTransformers(String name) {
+        Path dir = TestData.goldenModel(name);
+        JsonNode ref = Json.read(dir.resolve("reference.json")).get("sequences");
+        try (LoadedModel model = LoadedModel.open(dir.resolve("model"), "cpu");
+             SafetensorsFile expected = SafetensorsFile.open(dir.resolve("reference.safetensors"))) {
+            int layers = model.config().numLayers();
+            for (String seq : List.of("A", "B")) {
+                int[] input = ids(ref.get(seq).get("input_ids"));
+                CaptureRequest all = new CaptureRequest(IntStream.rangeClosed(0, layers).toArray(),
+                        new Pooling[]{Pooling.ALL}, true, CaptureRequest.Logits.ALL);
+                SequenceOutput out = model.transformer().forward(List.of(input), all, null).getFirst();
+                for (int k = 0; k <= layers; k++) {
+                    check(name + " " + seq + " hidden_states." + k, out.hidden(k, Pooling.ALL),
+                            expected.get(seq + ".hidden_states." + k).toFloatArray());
+                }
+                check(name + " " + seq + " embed", out.hidden(0, Pooling.ALL), expected.get(seq + ".embed").toFloatArray());
+                for (int i = 0; i < layers - 1; i++) {
+                    check(name + " " + seq + " layer." + i, out.hidden(i + 1, Pooling.ALL), expected.get(seq + ".layer." + i).toFloatArray());
+                }
+                check(name + " " + seq + " layer." + (layers - 1) + " (raw)", out.rawLastLayer(),
+                        expected.get(seq + ".layer." + (layers - 1)).toFloatArray());
+                check(name + " " + seq + " norm", out.hidden(layers, Pooling.ALL), expected.get(seq + ".norm").toFloatArray());
+                check(name + " " + seq + " logits", out.logits(), expected.get(seq + ".logits").toFloatArray());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void greedyContinuationWithKvCacheEqualsTransformers(String name) {
+        Path dir = TestData.goldenModel(name);
+        JsonNode ref = Json.read(dir.resolve("reference.json")).get("sequences");
+        try (LoadedModel model = LoadedModel.open(dir.resolve("model"), "cpu")) {
+            for (String seq : List.of("A", "B")) {
+                int[] input = ids(ref.get(seq).get("input_ids"));
+                int[] expected = ids(ref.get(seq).get("greedy_new_ids"));
+                int[] actual = GreedyDecoder.continueGreedy(model.transformer(), input, expected.length, new int[0]);
+                assertArrayEquals(expected, actual, name + " " + seq + " greedy tokens");
+            }
+        }
+    }
+
+    @AfterAll
+    static void report() {
+        System.out.printf("GoldenParityTest: worst relative error %.3e at %s%n", worst, worstWhere);
+    }
+}
