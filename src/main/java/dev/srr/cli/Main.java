@@ -12,6 +12,10 @@ import java.io.PrintWriter;
                 + "hidden states, pick the safest.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InfoCommand.class,
+                HiddenCommand.class,
+                GenerateCommand.class,
+                SynthCommand.class,
         })
 public final class Main implements Runnable {
 

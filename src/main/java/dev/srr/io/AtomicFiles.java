@@ -26,6 +26,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            publish(tmp, "rw-r--r--");
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 writer.write(out);
             }
@@ -45,6 +46,15 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String text) {
         write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Gives a temporary file or folder the permissions an ordinary one would have (temp files start private). */
+    public static void publish(Path path, String posix) {
+        try {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(posix));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep the defaults
+        }
     }
 
     /** Moves a finished file or folder into place, replacing what was there. */

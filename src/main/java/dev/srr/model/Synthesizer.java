@@ -1,0 +1,236 @@
+package dev.srr.model;
+
+import dev.srr.SrrException;
+import dev.srr.compute.Parallel;
+import dev.srr.io.AtomicFiles;
+import dev.srr.io.Json;
+import dev.srr.io.SafetensorsWriter;
+import dev.srr.tensor.DType;
+import dev.srr.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
+
+/**
+ * Writes a checkpoint folder with a real model's shapes and seeded random weights: config.json in the key style
+ * most published checkpoints use, sharded safetensors and their index. Same seed, same bytes.
+ */
+public final class Synthesizer {
+    private static final int CHUNK = 1 << 20;
+
+    private record Spec(String name, long[] shape, double scale, double center) {
+        long size() {
+            long n = 1;
+            for (long d : shape) n *= d;
+            return n;
+        }
+    }
+
+    private Synthesizer() {
+    }
+
+    public static void write(SynthPreset p, DType dtype, long seed, long shardBytes, Path out, LongConsumer progress) {
+        if (Files.exists(out)) {
+            try (var s = Files.list(out)) {
+                if (s.findAny().isPresent()) throw new SrrException(out + ": folder exists and is not empty");
+            } catch (IOException e) {
+                throw new SrrException(out + ": cannot read: " + e.getMessage());
+            }
+        }
+        List<Spec> specs = specs(p);
+        Path parent = out.toAbsolutePath().getParent();
+        Path tmp;
+        try {
+            Files.createDirectories(parent);
+            tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".");
+            AtomicFiles.publish(tmp, "rwxr-xr-x");
+        } catch (IOException e) {
+            throw new SrrException(out + ": cannot create: " + e.getMessage());
+        }
+        try {
+            List<List<Integer>> shards = new ArrayList<>();
+            List<Integer> current = new ArrayList<>();
+            long bytes = 0;
+            for (int i = 0; i < specs.size(); i++) {
+                long b = specs.get(i).size() * dtype.bytes;
+                if (!current.isEmpty() && bytes + b > shardBytes) {
+                    shards.add(current);
+                    current = new ArrayList<>();
+                    bytes = 0;
+                }
+                current.add(i);
+                bytes += b;
+            }
+            shards.add(current);
+            Map<String, String> weightMap = new LinkedHashMap<>();
+            long total = 0;
+            for (int s = 0; s < shards.size(); s++) {
+                String file = shards.size() == 1 ? "model.safetensors"
+                        : String.format("model-%05d-of-%05d.safetensors", s + 1, shards.size());
+                SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+                for (int idx : shards.get(s)) {
+                    Spec spec = specs.get(idx);
+                    weightMap.put(spec.name, file);
+                    total += spec.size() * dtype.bytes;
+                    long tensorSeed = seed * 0x9E3779B97F4A7C15L + idx;
+                    w.add(spec.name, dtype, spec.shape, o -> writeRandom(o, spec, dtype, tensorSeed, progress));
+                }
+                w.write(tmp.resolve(file));
+            }
+            if (shards.size() > 1) {
+                Map<String, Object> index = new LinkedHashMap<>();
+                index.put("metadata", Map.of("total_size", total));
+                index.put("weight_map", weightMap);
+                AtomicFiles.writeString(tmp.resolve("model.safetensors.index.json"), Json.writePretty(index));
+            }
+            AtomicFiles.writeString(tmp.resolve("config.json"), Json.writePretty(config(p, dtype)));
+            AtomicFiles.writeString(tmp.resolve("generation_config.json"), Json.writePretty(generationConfig(p)));
+            AtomicFiles.move(tmp, out);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            if (e instanceof RuntimeException re) throw re;
+            throw new SrrException(out + ": cannot write: " + e.getMessage());
+        }
+    }
+
+    private static void writeRandom(java.io.OutputStream o, Spec spec, DType dtype, long tensorSeed, LongConsumer progress) throws IOException {
+        long n = spec.size();
+        int chunks = (int) ((n + CHUNK - 1) / CHUNK);
+        int batch = Parallel.THREADS * 4;
+        for (int c0 = 0; c0 < chunks; c0 += batch) {
+            int cEnd = Math.min(chunks, c0 + batch);
+            byte[][] bufs = new byte[cEnd - c0][];
+            int base = c0;
+            Parallel.forRange(cEnd - c0, 1, (from, to) -> {
+                for (int k = from; k < to; k++) {
+                    int c = base + k;
+                    long start = (long) c * CHUNK;
+                    int len = (int) Math.min(CHUNK, n - start);
+                    bufs[k] = chunk(spec, dtype, new SplittableRandom(tensorSeed ^ (c * 0xBF58476D1CE4E5B9L)), len);
+                }
+            });
+            for (byte[] b : bufs) {
+                o.write(b);
+                progress.accept(b.length);
+            }
+        }
+    }
+
+    private static byte[] chunk(Spec spec, DType dtype, SplittableRandom rng, int len) {
+        byte[] out = new byte[len * dtype.bytes];
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        // uniform in [-a, a] has standard deviation a / sqrt(3)
+        double a = spec.scale * Math.sqrt(3);
+        for (int i = 0; i < len; i++) {
+            float v = (float) (spec.center + a * (2 * rng.nextDouble() - 1));
+            switch (dtype) {
+                case F32 -> bb.putFloat(v);
+                case F16 -> bb.putShort(Float.floatToFloat16(v));
+                case BF16 -> bb.putShort(Tensor.floatToBf16(v));
+            }
+        }
+        return out;
+    }
+
+    private static List<Spec> specs(SynthPreset p) {
+        List<Spec> s = new ArrayList<>();
+        long d = p.hidden();
+        long q = (long) p.heads() * p.headDim();
+        long kv = (long) p.kvHeads() * p.headDim();
+        long inter = p.intermediate();
+        s.add(new Spec(ModelWeights.EMBED, new long[]{p.vocab(), d}, 1.0, 0));
+        for (int i = 0; i < p.layers(); i++) {
+            s.add(new Spec(ModelWeights.layer(i, "input_layernorm.weight"), new long[]{d}, 0.1, 1.0));
+            s.add(new Spec(ModelWeights.layer(i, "self_attn.q_proj.weight"), new long[]{q, d}, 1 / Math.sqrt(d), 0));
+            s.add(new Spec(ModelWeights.layer(i, "self_attn.k_proj.weight"), new long[]{kv, d}, 1 / Math.sqrt(d), 0));
+            s.add(new Spec(ModelWeights.layer(i, "self_attn.v_proj.weight"), new long[]{kv, d}, 1 / Math.sqrt(d), 0));
+            if (p.family().equals("qwen2")) {
+                s.add(new Spec(ModelWeights.layer(i, "self_attn.q_proj.bias"), new long[]{q}, 0.1, 0));
+                s.add(new Spec(ModelWeights.layer(i, "self_attn.k_proj.bias"), new long[]{kv}, 0.1, 0));
+                s.add(new Spec(ModelWeights.layer(i, "self_attn.v_proj.bias"), new long[]{kv}, 0.1, 0));
+            }
+            if (p.family().equals("qwen3")) {
+                s.add(new Spec(ModelWeights.layer(i, "self_attn.q_norm.weight"), new long[]{p.headDim()}, 0.1, 1.0));
+                s.add(new Spec(ModelWeights.layer(i, "self_attn.k_norm.weight"), new long[]{p.headDim()}, 0.1, 1.0));
+            }
+            s.add(new Spec(ModelWeights.layer(i, "self_attn.o_proj.weight"), new long[]{d, q}, 1 / Math.sqrt(q), 0));
+            s.add(new Spec(ModelWeights.layer(i, "post_attention_layernorm.weight"), new long[]{d}, 0.1, 1.0));
+            s.add(new Spec(ModelWeights.layer(i, "mlp.gate_proj.weight"), new long[]{inter, d}, 1 / Math.sqrt(d), 0));
+            s.add(new Spec(ModelWeights.layer(i, "mlp.up_proj.weight"), new long[]{inter, d}, 1 / Math.sqrt(d), 0));
+            s.add(new Spec(ModelWeights.layer(i, "mlp.down_proj.weight"), new long[]{d, inter}, 1 / Math.sqrt(inter), 0));
+        }
+        s.add(new Spec(ModelWeights.FINAL_NORM, new long[]{d}, 0.1, 1.0));
+        if (!p.tied()) s.add(new Spec(ModelWeights.LM_HEAD, new long[]{p.vocab(), d}, 1 / Math.sqrt(d), 0));
+        return s;
+    }
+
+    private static Map<String, Object> config(SynthPreset p, DType dtype) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        String arch = switch (p.family()) {
+            case "qwen2" -> "Qwen2ForCausalLM";
+            case "qwen3" -> "Qwen3ForCausalLM";
+            case "mistral" -> "MistralForCausalLM";
+            default -> "LlamaForCausalLM";
+        };
+        c.put("architectures", List.of(arch));
+        c.put("model_type", p.family());
+        c.put("vocab_size", p.vocab());
+        c.put("hidden_size", p.hidden());
+        c.put("intermediate_size", p.intermediate());
+        c.put("num_hidden_layers", p.layers());
+        c.put("num_attention_heads", p.heads());
+        c.put("num_key_value_heads", p.kvHeads());
+        c.put("head_dim", p.headDim());
+        c.put("hidden_act", "silu");
+        c.put("max_position_embeddings", p.maxPositions());
+        c.put("rms_norm_eps", p.rmsEps());
+        c.put("rope_theta", p.ropeTheta());
+        c.put("rope_scaling", p.ropeScaling());
+        c.put("tie_word_embeddings", p.tied());
+        c.put("torch_dtype", switch (dtype) {
+            case F32 -> "float32";
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+        });
+        if (p.family().startsWith("qwen")) c.put("use_sliding_window", false);
+        c.put("srr_synthesized", "random weights, not a trained model");
+        return c;
+    }
+
+    private static Map<String, Object> generationConfig(SynthPreset p) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        if (p.family().startsWith("qwen") && p.vocab() > 151645) {
+            g.put("bos_token_id", 151643);
+            g.put("eos_token_id", List.of(151645, 151643));
+        } else if (p.vocab() > 128009 && p.family().equals("llama")) {
+            g.put("bos_token_id", 128000);
+            g.put("eos_token_id", List.of(128001, 128008, 128009));
+        } else if (p.vocab() >= 32000) {
+            g.put("bos_token_id", 1);
+            g.put("eos_token_id", 2);
+        }
+        return g;
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // leave what cannot be removed
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing more to clean
+        }
+    }
+}
