@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class GradientCheck {
     static final double STEP = 1e-5;
     static final double TOLERANCE = 1e-6;
-    /** Worst error seen by any check in this JVM, for the report. */
-    static double worstSeen = 0;
 
     private GradientCheck() {
     }
@@ -30,9 +28,6 @@ final class GradientCheck {
             double numeric = (up - down) / (2 * STEP);
             double err = Math.abs(analytic[i] - numeric) / Math.max(1.0, Math.max(Math.abs(analytic[i]), Math.abs(numeric)));
             worst = Math.max(worst, err);
-        }
-        synchronized (GradientCheck.class) {
-            worstSeen = Math.max(worstSeen, worst);
         }
         System.out.printf("gradient check %-28s %4d entries, worst error %.2e%n", what, x.length, worst);
         assertTrue(worst < TOLERANCE, what + ": worst gradient error " + worst);
