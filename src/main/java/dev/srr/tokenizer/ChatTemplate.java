@@ -3,6 +3,7 @@ package dev.srr.tokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -19,8 +20,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A chat template from tokenizer_config.json, rendered like transformers' apply_chat_template: Jinja2 with
@@ -28,8 +27,6 @@ import java.util.regex.Pattern;
  * Jinjava does the rendering; this class fills in what Hugging Face templates need from Jinja2/Python.
  */
 final class ChatTemplate {
-    /** {@code x[::-1]} (reversal), which Jinjava's parser lacks, becomes {@code (x|reverse|list)}. */
-    private static final Pattern REVERSED_SLICE = Pattern.compile("([A-Za-z_][\\w.]*(?:\\[[^\\[\\]]*\\])*)\\[::-1\\]");
     private static final ThreadLocal<String> RAISED = new ThreadLocal<>();
 
     private final String source;
@@ -40,14 +37,26 @@ final class ChatTemplate {
     private ChatTemplate(String template, String where, Map<String, Object> specialTokens) {
         // Jinja2 drops one trailing newline of a template (keep_trailing_newline=False).
         if (template.endsWith("\n")) template = template.substring(0, template.length() - 1);
-        this.source = REVERSED_SLICE.matcher(template).replaceAll(m -> Matcher.quoteReplacement(
-                "(" + m.group(1) + "|reverse|list)"));
+        this.source = JinjaCompat.rewrite(template);
         this.where = where;
         this.specialTokens = specialTokens;
         CompositeELResolver resolver = new CompositeELResolver();
         resolver.add(new PythonMethodResolver());
         resolver.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_WRITE);
+        // Jinja2 semantics where Jinjava keeps older behaviour by default: whitespace control on {{- and {#-,
+        // Python operator precedence, dict keys as expressions, iterating a dict gives its keys.
+        LegacyOverrides jinja2 = LegacyOverrides.newBuilder()
+                .withUseTrimmingForNotesAndExpressions(true)
+                .withUseNaturalOperatorPrecedence(true)
+                .withParseWhitespaceControlStrictly(true)
+                .withHandleBackslashInQuotesOnly(true)
+                .withKeepNullableLoopValues(true)
+                .withUsePyishObjectMapper(true)
+                .withEvaluateMapKeys(true)
+                .withIterateOverMapKeys(true)
+                .build();
         JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withLegacyOverrides(jinja2)
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .withElResolver(resolver)
