@@ -12,6 +12,9 @@ import java.io.PrintWriter;
                 + "hidden states, pick the safest.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                TokenizeCommand.class,
+                DetokenizeCommand.class,
+                ChatCommand.class,
         })
 public final class Main implements Runnable {
 
