@@ -16,6 +16,9 @@ import java.io.PrintWriter;
                 HiddenCommand.class,
                 GenerateCommand.class,
                 SynthCommand.class,
+                TokenizeCommand.class,
+                DetokenizeCommand.class,
+                ChatCommand.class,
         })
 public final class Main implements Runnable {
 
