@@ -19,6 +19,8 @@ import java.io.PrintWriter;
                 TokenizeCommand.class,
                 DetokenizeCommand.class,
                 ChatCommand.class,
+                FeaturesCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
 
