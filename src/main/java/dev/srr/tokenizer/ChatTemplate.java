@@ -61,6 +61,8 @@ final class ChatTemplate {
                 .withLstripBlocks(true)
                 .withElResolver(resolver)
                 .withFailOnUnknownTokens(false)
+                // Jinja2 never renders the text of a message again: "{{ ... }}" inside content is literal
+                .withNestedInterpretationEnabled(false)
                 .build();
         jinjava = new Jinjava(config);
         try {
