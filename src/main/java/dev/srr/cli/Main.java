@@ -21,6 +21,9 @@ import java.io.PrintWriter;
                 ChatCommand.class,
                 FeaturesCommand.class,
                 TrainCommand.class,
+                EvalCommand.class,
+                RankCommand.class,
+                SplitCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,114 @@
+package dev.srr.cli;
+
+import dev.srr.SrrException;
+import dev.srr.io.Json;
+import dev.srr.rank.FeatureCache;
+import dev.srr.rank.FeatureSet;
+import dev.srr.rank.FeatureSpec;
+import dev.srr.rank.Labeler;
+import dev.srr.rank.ListDataset;
+import dev.srr.rank.Ranker;
+import dev.srr.rank.RankerCheckpoint;
+import dev.srr.rank.RankingMetrics;
+import dev.srr.rank.SafetyList;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "rank", mixinStandardHelpOptions = true,
+        description = {"Score each list's candidates with a trained ranker and print them from safest to least safe.",
+                "Features are extracted from MODEL_DIR with the ranker's layer, pooling and encode mode (or read from "
+                        + "--features). Plain output: the list id, then its candidates in ranked order with score and a "
+                        + "preview. --json: one object per list with scores in input order, the order and the chosen index."})
+public final class RankCommand implements Callable<Integer> {
+    private static final int PREVIEW = 72;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL_DIR", arity = "0..1", description = "Checkpoint to extract features with.")
+    Path model;
+
+    @Option(names = "--ranker", required = true, description = "Ranker folder (srr train).")
+    Path ranker;
+
+    @Option(names = "--data", required = true, description = "Lists JSONL whose candidates to rank.")
+    Path data;
+
+    @Option(names = "--features", description = "Read features from this cache instead of running MODEL_DIR.")
+    Path features;
+
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--json", description = "One JSON object per list on stdout.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if ((model == null) == (features == null)) throw new SrrException("give either MODEL_DIR or --features, not both");
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RankerCheckpoint probe = RankerCheckpoint.load(ranker);
+        FeatureSpec fs = FeatureSpec.fromJson(probe.featureSpec() == null ? Map.of() : probe.featureSpec(),
+                ranker.resolve(RankerCheckpoint.METADATA).toString());
+        List<SafetyList> lists = ListDataset.read(data).lists();
+        FeatureSet set;
+        if (model != null) {
+            try (ModelFeatures mf = ModelFeatures.open(model, backend, fs, ranker, err, quiet);
+                 FeatureCache cache = mf.extract(lists, data, new int[]{fs.layer()}, fs.pooling(), fs.encode(), "rank")) {
+                set = FeatureSet.join(lists, data, cache, fs.layer(), fs.pooling(), Labeler.GIVEN);
+            }
+        } else {
+            try (FeatureCache cache = FeatureCache.open(features)) {
+                if (cache.header().hiddenSize() != fs.hiddenSize()) {
+                    throw new SrrException(features + ": features have size " + cache.header().hiddenSize() + ", but ranker " + ranker
+                            + " was trained on size " + fs.hiddenSize());
+                }
+                set = FeatureSet.join(lists, data, cache, fs.layer(), fs.pooling(), Labeler.GIVEN);
+            }
+        }
+        Ranker r = RankerCheckpoint.load(ranker, fs.hiddenSize()).ranker();
+        List<double[]> scores = r.scoreAll(set.features());
+        for (int l = 0; l < set.lists().size(); l++) {
+            SafetyList list = set.lists().get(l);
+            double[] s = scores.get(l);
+            int[] order = RankingMetrics.order(s);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", list.id());
+                m.put("scores", s);
+                m.put("order", order);
+                m.put("chosen", order[0]);
+                out.println(Json.write(m));
+            } else {
+                out.println(list.id());
+                for (int rank = 0; rank < order.length; rank++) {
+                    int c = order[rank];
+                    out.printf(Locale.ROOT, "  %2d. #%-2d %8.3f  %s%n", rank + 1, c, s[c], preview(list.candidates().get(c).text()));
+                }
+            }
+        }
+        if (set.missing() > 0 && !quiet) err.println("rank: " + set.missing() + " lists of " + data + " have no features and were skipped");
+        return 0;
+    }
+
+    /** The text on one line, cut to a short prefix. */
+    static String preview(String text) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        return flat.length() <= PREVIEW ? flat : flat.substring(0, PREVIEW - 1) + "…";
+    }
+}
