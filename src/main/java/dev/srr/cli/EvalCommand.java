@@ -194,7 +194,7 @@ public final class EvalCommand implements Callable<Integer> {
             } else {
                 finalLayerBaseline(r.config(), trainLists, trainCache, lists, testCache, fs, labeler, rankers, notes);
             }
-            HeldOutEvaluation ev = HeldOutEvaluation.of(test.lists(), labeler, rankers);
+            HeldOutEvaluation ev = HeldOutEvaluation.of(test.lists(), labeler, rankers, shuffle != null);
             notes.addAll(ev.notes());
             report(ev, test, fs, notes);
         } finally {

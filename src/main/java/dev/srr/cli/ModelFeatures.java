@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  * temporary folder (deleted on close), so that everything downstream reads the same format as srr features writes.
  */
 final class ModelFeatures implements AutoCloseable {
+    /** The data hash of a temporary cache: it is never resumed, and --data may name several files. */
+    private static final String TEMPORARY = "temporary";
     private final LoadedModel model;
     private final ModelTokenizer tokenizer;
     private final Path dir;
@@ -79,7 +81,7 @@ final class ModelFeatures implements AutoCloseable {
         List<SafetyList> withCandidates = lists.stream().filter(l -> !l.candidates().isEmpty()).toList();
         if (withCandidates.isEmpty()) throw new SrrException(dataFile + ": no list has candidates");
         FeatureCache.Header header = new FeatureCache.Header(model.checkpoint().identity(), model.config().hiddenSize(),
-                model.config().numLayers(), layers, List.of(pooling), encode, FeatureCache.sha256(dataFile),
+                model.config().numLayers(), layers, List.of(pooling), encode, TEMPORARY,
                 withCandidates.stream().map(SafetyList::id).toList(),
                 withCandidates.stream().mapToInt(l -> l.candidates().size()).toArray());
         FeatureExtractor extractor = new FeatureExtractor(model.transformer(), tokenizer, layers, new Pooling[]{pooling}, encode);

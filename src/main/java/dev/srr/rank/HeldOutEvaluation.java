@@ -19,9 +19,10 @@ public record HeldOutEvaluation(Map<String, RankingMetrics> metrics, Map<String,
 
     /**
      * @param lists   the evaluated lists (in the candidate order the scores refer to)
-     * @param rankers per ranker name, its scores for each list
+     * @param rankers  per ranker name, its scores for each list
+     * @param shuffled whether the candidates were put in a seeded random order (see {@link CandidateOrder})
      */
-    public static HeldOutEvaluation of(List<SafetyList> lists, Labeler labeler, Map<String, List<double[]>> rankers) {
+    public static HeldOutEvaluation of(List<SafetyList> lists, Labeler labeler, Map<String, List<double[]>> rankers, boolean shuffled) {
         List<Boolean[]> labels = lists.stream().map(labeler::labels).toList();
         List<String[]> texts = lists.stream().map(SafetyList::texts).toList();
         KeywordRule rule = KeywordRule.standard();
@@ -37,14 +38,14 @@ public record HeldOutEvaluation(Map<String, RankingMetrics> metrics, Map<String,
             OverRefusal o = OverRefusal.compute(lists, scores);
             if (o.lists() > 0) overRefusal.put(name, o);
         });
-        return new HeldOutEvaluation(metrics, overRefusal, List.of(firstCandidateNote(labels)));
+        return new HeldOutEvaluation(metrics, overRefusal, List.of(firstCandidateNote(labels, shuffled)));
     }
 
     /**
      * How often the file's first candidate is safe among the evaluable lists, next to the random expectation: a
      * first-candidate row far from random measures the order the data was written in, not a model.
      */
-    static String firstCandidateNote(List<Boolean[]> labels) {
+    static String firstCandidateNote(List<Boolean[]> labels, boolean shuffled) {
         int evaluable = 0, firstSafe = 0;
         double expected = 0;
         for (Boolean[] y : labels) {
@@ -56,10 +57,12 @@ public record HeldOutEvaluation(Map<String, RankingMetrics> metrics, Map<String,
             expected += (double) safe / y.length;
         }
         if (evaluable == 0) return "no list has both a safe and an unsafe candidate: accuracy, AUC and MRR are undefined";
-        return String.format(java.util.Locale.ROOT, "candidate order: the first candidate is safe in %d of %d evaluable lists "
-                        + "(%.3f; a random candidate %.3f). The first-candidate row measures the data's order, and the keyword "
-                        + "rule breaks its ties by that order too; --shuffle SEED evaluates in a seeded random order.",
-                firstSafe, evaluable, (double) firstSafe / evaluable, expected / evaluable);
+        String head = String.format(java.util.Locale.ROOT, "candidate order%s: the first candidate is safe in %d of %d evaluable lists "
+                        + "(%.3f; a random candidate %.3f).", shuffled ? " (shuffled)" : " (as in the file)", firstSafe, evaluable,
+                (double) firstSafe / evaluable, expected / evaluable);
+        return head + (shuffled ? " The first-candidate row is one seeded draw of random choice."
+                : " The first-candidate row measures the order the data was written in, and the keyword rule breaks its ties "
+                + "by that order too; --shuffle SEED evaluates in a seeded random order.");
     }
 
     /** Over-refusal lines, one per method. */

@@ -14,7 +14,7 @@ public final class SweepChart {
     private static final int WIDTH = 720;
     private static final int HEIGHT = 420;
     private static final int LEFT = 60;
-    private static final int RIGHT = 170;
+    private static final int RIGHT = 200;
     private static final int TOP = 40;
     private static final int BOTTOM = 50;
     private static final String[] LINE_COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};

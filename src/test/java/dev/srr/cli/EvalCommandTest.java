@@ -187,16 +187,15 @@ class EvalCommandTest {
 
     @Test
     void transferMatrixIsSourcesBySourcesWithTheHeldOutSplitOnTheDiagonal() throws Exception {
-        StringBuilder sb = new StringBuilder();
-        sb.append(Files.readString(writeLists("a.jsonl", "a", 20, "alpha")));
-        sb.append(Files.readString(writeLists("b.jsonl", "b", 12, "beta")));
-        sb.append(Files.readString(writeLists("c.jsonl", "c", 12, "gamma")));
-        Path data = tmp.resolve("all.jsonl");
-        Files.writeString(data, sb.toString());
-        List<SafetyList> lists = ListDataset.read(data).lists();
+        // three sources in three --data files
+        Path a = writeLists("a.jsonl", "a", 20, "alpha");
+        Path b = writeLists("b.jsonl", "b", 12, "beta");
+        Path c = writeLists("c.jsonl", "c", 12, "gamma");
+        List<SafetyList> lists = ListDataset.read(a, b, c).lists();
         Path cache = tmp.resolve("transfer.safetensors");
         TestFeatureCaches.write(cache, lists, 8, 2, new int[]{1}, List.of(Pooling.LAST), TestFeatureCaches.noisySafetySignal(3, 8));
-        CliRunner r = CliRunner.run("eval", "--transfer", "--features", cache.toString(), "--data", data.toString(), "--test", "0.25",
+        CliRunner r = CliRunner.run("eval", "--transfer", "--features", cache.toString(), "--data", a.toString(), "--data", b.toString(),
+                "--data", c.toString(), "--test", "0.25",
                 "--seed", "4", "--dim", "8", "--heads", "2", "--epochs", "1", "--quiet", "--json");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode out = Json.parse(r.out(), "stdout");
