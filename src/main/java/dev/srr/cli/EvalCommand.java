@@ -138,6 +138,10 @@ public final class EvalCommand implements Callable<Integer> {
         err = spec.commandLine().getErr();
         if (sweep && transfer) throw new SrrException("choose one of --sweep and --transfer");
         if (chart != null && !sweep) throw new SrrException("--out-chart needs --sweep");
+        if (trainFeatures != null && trainData == null) throw new SrrException("--train-features needs --train-data");
+        // a ranker reads the layer and pooling it was trained on; only sweeps and transfer choose them
+        if (layer != null && !transfer) throw new SrrException("--layer applies to --transfer only (a ranker uses its own layer)");
+        if (pool != null && !sweep && !transfer) throw new SrrException("--pool applies to --sweep and --transfer (a ranker uses its own pooling)");
         if ((sweep || transfer) && (model != null || features == null)) {
             throw new SrrException((sweep ? "--sweep" : "--transfer") + " reads a feature cache: give --features (make it with srr features)");
         }

@@ -51,7 +51,12 @@ public record TransferMatrix(List<String> sources, RankingMetrics[][] cells, int
         for (int i = 0; i < n; i++) {
             ListSplit split = ListSplit.split(bySource.get(sources.get(i)), 0, testShare, options.seed(), shared);
             trainLists[i] = split.train().size();
-            TrainResult r = TrainingRun.train(data.select(split.train()), options, validationShare, shared, ProgressListener.NONE);
+            TrainResult r;
+            try {
+                r = TrainingRun.train(data.select(split.train()), options, validationShare, shared, ProgressListener.NONE);
+            } catch (SrrException e) {
+                throw new SrrException("source " + sources.get(i) + ": " + e.getMessage());
+            }
             Set<String> trainPrompts = new HashSet<>();
             Set<String> linkedIds = new HashSet<>();
             for (SafetyList l : split.train()) {

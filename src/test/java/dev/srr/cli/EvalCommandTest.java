@@ -260,6 +260,21 @@ class EvalCommandTest {
     }
 
     @Test
+    void evalRefusesOptionsThatWouldBeSilentlyIgnored() throws Exception {
+        Fixture f = handcrafted();
+        String[][] cases = {
+                {"--layer", "3", "--layer applies to --transfer only"},
+                {"--pool", "last", "--pool applies to --sweep and --transfer"},
+                {"--train-features", f.cache.toString(), "--train-features needs --train-data"},
+        };
+        for (String[] c : cases) {
+            CliRunner r = CliRunner.run("eval", "--ranker", f.ranker.toString(), "--features", f.cache.toString(), "--data", f.data.toString(), c[0], c[1]);
+            assertEquals(2, r.exitCode(), c[0]);
+            assertTrue(r.err().contains(c[2]), r.err());
+        }
+    }
+
+    @Test
     void splitKeepsSamePromptListsTogetherAndWritesEveryListOnce() throws Exception {
         Path data = writeLists("lists.jsonl", "x", 30, "s");
         // two more lists repeating list x0's prompt (different case and punctuation): they must land beside it
