@@ -16,6 +16,7 @@ import java.io.PrintWriter;
                 HiddenCommand.class,
                 GenerateCommand.class,
                 SynthCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 
