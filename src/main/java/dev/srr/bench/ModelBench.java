@@ -95,10 +95,20 @@ public final class ModelBench {
      * hidden state at {@code layer} (a hidden_states index), no logits. The forward stops at that layer.
      */
     public double encode(int lists, int length, int layer) {
+        return encode(lists, length, CaptureRequest.of(new int[]{layer}, Pooling.MEAN));
+    }
+
+    /** The same features the way a plain full forward gets them: every layer and logits for every position. */
+    public double encodeWithAllLogits(int lists, int length) {
+        return encode(lists, length, new CaptureRequest(new int[]{config.numLayers()}, new Pooling[]{Pooling.MEAN},
+                false, CaptureRequest.Logits.ALL));
+    }
+
+    private double encode(int lists, int length, CaptureRequest request) {
         List<int[]> seqs = new ArrayList<>();
         for (int i = 0; i < lists; i++) seqs.add(tokens(length));
         long t0 = System.nanoTime();
-        model.forward(seqs, CaptureRequest.of(new int[]{layer}, Pooling.MEAN), null);
+        model.forward(seqs, request, null);
         return perSecond((long) lists * length, t0);
     }
 }

@@ -57,6 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--encode", defaultValue = "8x256", description = "SRR encode lists x tokens (default: ${DEFAULT-VALUE}; 0 skips).")
     String encode;
 
+    @Option(names = "--encode-logits", description = "Also time encode as a plain full forward does it: all layers and "
+            + "logits for every position (needs lists x tokens x vocab floats of heap).")
+    boolean encodeLogits;
+
     @Option(names = "--stream-mb", defaultValue = "1024", description = "Buffer for the bandwidth test in MiB (default: ${DEFAULT-VALUE}; 0 skips).")
     int streamMb;
 
@@ -99,6 +103,11 @@ public final class BenchCommand implements Callable<Integer> {
                 tests.put("encode_" + encode + "_layer" + quarter, q);
                 tests.put("encode_" + encode + "_layer" + c.numLayers(), full);
                 report.put("encode_speedup_quarter_vs_full", q.median() / full.median());
+                if (encodeLogits) {
+                    Stats logits = run("encode " + encode + " all layers + logits", () -> b.encodeWithAllLogits(lists, len));
+                    tests.put("encode_" + encode + "_with_logits", logits);
+                    report.put("encode_speedup_quarter_vs_full_with_logits", q.median() / logits.median());
+                }
             }
             if (streamMb > 0) {
                 err.println("bench: memory bandwidth over " + streamMb + " MiB ...");
@@ -151,7 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("| %-24s | %12.2f | %22s |%n", name, s.median(),
                     String.format("%.2f .. %.2f (%.2f)", s.min(), s.max(), s.stddev()));
         });
-        for (String key : new String[]{"encode_speedup_quarter_vs_full", "memory_read_gb_s", "decode_ceiling_tok_s", "decode_fraction_of_ceiling"}) {
+        for (String key : new String[]{"encode_speedup_quarter_vs_full", "encode_speedup_quarter_vs_full_with_logits", "memory_read_gb_s", "decode_ceiling_tok_s", "decode_fraction_of_ceiling"}) {
             if (report.containsKey(key)) out.printf("%-32s %.3f%n", key, (Double) report.get(key));
         }
         out.printf("%-32s %,d%n", "decode_bytes_per_token", (Long) report.get("decode_bytes_per_token"));
