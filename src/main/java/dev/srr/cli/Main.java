@@ -21,6 +21,7 @@ import java.io.PrintWriter;
                 ChatCommand.class,
                 FeaturesCommand.class,
                 TrainCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 
