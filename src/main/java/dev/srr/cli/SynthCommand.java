@@ -89,7 +89,10 @@ public final class SynthCommand implements Callable<Integer> {
         if (tokenizer != null) {
             try {
                 for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
-                    if (Files.isRegularFile(tokenizer.resolve(f))) Files.copy(tokenizer.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                    if (Files.isRegularFile(tokenizer.resolve(f))) {
+                        Files.copy(tokenizer.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                        dev.srr.io.AtomicFiles.publish(out.resolve(f), "rw-r--r--");
+                    }
                 }
             } catch (IOException e) {
                 throw new SrrException(out + ": cannot copy tokenizer: " + e.getMessage());
