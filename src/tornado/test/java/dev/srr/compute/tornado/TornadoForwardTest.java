@@ -12,6 +12,7 @@ import dev.srr.engine.Transformer;
 import dev.srr.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,6 +33,12 @@ class TornadoForwardTest {
     static final double TOLERANCE = 1e-5;
     static double worst = 0;
     static String worstWhere = "";
+
+    @BeforeAll
+    static void bailOutsFail() {
+        assertTrue("false".equalsIgnoreCase(System.getProperty("tornado.recover.bailout")),
+                "run with -Dtornado.recover.bailout=False (the tornado profile's surefire argLine) so a bail-out fails the test");
+    }
 
     static List<String> models() {
         return TestData.GOLDEN_MODELS;
