@@ -1,0 +1,23 @@
+package dev.srr.engine;
+
+/**
+ * Timings of one generation. Each candidate's first token comes from the prefill; {@code decodeTokens} are
+ * the tokens sampled in decode steps, so rates measure the batched decode alone.
+ */
+public record GenerationStats(int candidates, int promptTokens, long prefillNanos, long decodeNanos, int decodeSteps,
+                              int generatedTokens, int decodeTokens) {
+
+    /** Tokens per second over all candidates together. */
+    public double decodeTokensPerSecond() {
+        return decodeNanos == 0 ? 0 : decodeTokens * 1e9 / decodeNanos;
+    }
+
+    /** The aggregate rate shared out over the candidates. */
+    public double perCandidateTokensPerSecond() {
+        return decodeTokensPerSecond() / candidates;
+    }
+
+    public double prefillTokensPerSecond() {
+        return prefillNanos == 0 ? 0 : promptTokens * 1e9 / prefillNanos;
+    }
+}
