@@ -5,13 +5,14 @@ import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
- * One candidate while it decodes: its forked KV-cache sequence, random stream, ids so far, the tokens it has
- * seen (for the repetition penalty), and its feature sums. Its last sampled id is "pending" until a step
- * feeds it through the model.
+ * One candidate while it decodes: its forked KV-cache sequence, its own sampler (scratch space, so candidates
+ * sample in parallel) and random stream, ids so far, the tokens it has seen (for the repetition penalty), and
+ * its feature sums. Its last sampled id is "pending" until a step feeds it through the model.
  */
 final class CandidateTrack {
     final int index;
     final int sequence;
+    final Sampler sampler;
     final SplittableRandom random;
     final BitSet seen;
     private int[] ids;
@@ -22,9 +23,10 @@ final class CandidateTrack {
     private float[] lastState;
     private int statesAdded;
 
-    CandidateTrack(int index, int sequence, SplittableRandom random, BitSet seen, int capacity, int featureWidth) {
+    CandidateTrack(int index, int sequence, Sampler sampler, SplittableRandom random, BitSet seen, int capacity, int featureWidth) {
         this.index = index;
         this.sequence = sequence;
+        this.sampler = sampler;
         this.random = random;
         this.seen = seen;
         this.ids = new int[capacity];

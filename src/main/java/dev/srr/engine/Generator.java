@@ -1,6 +1,7 @@
 package dev.srr.engine;
 
 import dev.srr.compute.KvCache;
+import dev.srr.compute.Parallel;
 import dev.srr.compute.Step;
 import dev.srr.model.ModelConfig;
 
@@ -38,8 +39,7 @@ public final class Generator {
         features.check(config);
         StopStrings stops = new StopStrings(options.stopStrings(), decoder);
         int[] run = options.truncation().fit(prompt, options.maxNewTokens(), config);
-        Sampler sampler = new Sampler(options.sampling());
-        Run state = new Run(options, features, stops, listener, sampler, run.length);
+        Run state = new Run(options, features, stops, listener, run.length);
         KvCache cache = model.cache();
         int parent = cache.newSequence();
         try {
@@ -51,10 +51,11 @@ public final class Generator {
             BitSet promptTokens = new BitSet(config.vocabSize());
             for (int t : run) promptTokens.set(t);
             for (int i = 0; i < options.candidates(); i++) {
-                CandidateTrack track = new CandidateTrack(i, cache.fork(parent, run.length), Sampler.randomFor(options.seed(), i),
-                        (BitSet) promptTokens.clone(), options.maxNewTokens(), features.enabled() ? config.hiddenSize() : 0);
+                CandidateTrack track = new CandidateTrack(i, cache.fork(parent, run.length), new Sampler(options.sampling()),
+                        Sampler.randomFor(options.seed(), i), (BitSet) promptTokens.clone(), options.maxNewTokens(),
+                        features.enabled() ? config.hiddenSize() : 0);
                 state.tracks.add(track);
-                state.accept(track, sampler.sample(prefill.logits().clone(), track.seen, track.random));
+                state.accept(track, track.sampler.sample(prefill.logits().clone(), track.seen, track.random));
             }
             long prefilled = System.nanoTime();
             int steps = 0;
@@ -105,11 +106,16 @@ public final class Generator {
             if (captured != null) t.addState(captured, r);
         }
         int vocab = model.config().vocabSize();
-        for (int j = 0; j < live; j++) {
-            CandidateTrack t = feed.get(logitRows[j]);
-            float[] logits = Arrays.copyOfRange(out.logits(), j * vocab, (j + 1) * vocab);
-            state.accept(t, state.sampler.sample(logits, t.seen, t.random));
-        }
+        int[] rowsWithLogits = logitRows;
+        int[] next = new int[live];
+        // each candidate samples from its own stream with its own scratch, so the order across threads is free
+        Parallel.forRange(live, 1, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                CandidateTrack t = feed.get(rowsWithLogits[j]);
+                next[j] = t.sampler.sample(Arrays.copyOfRange(out.logits(), j * vocab, (j + 1) * vocab), t.seen, t.random);
+            }
+        });
+        for (int j = 0; j < live; j++) state.accept(feed.get(logitRows[j]), next[j]);
         return true;
     }
 
@@ -144,18 +150,15 @@ public final class Generator {
         final FeatureSpec features;
         final StopStrings stops;
         final TokenListener listener;
-        final Sampler sampler;
         final int promptLength;
         final int[] eos;
         final List<CandidateTrack> tracks = new ArrayList<>();
 
-        Run(GenerationOptions options, FeatureSpec features, StopStrings stops, TokenListener listener, Sampler sampler,
-            int promptLength) {
+        Run(GenerationOptions options, FeatureSpec features, StopStrings stops, TokenListener listener, int promptLength) {
             this.options = options;
             this.features = features;
             this.stops = stops;
             this.listener = listener;
-            this.sampler = sampler;
             this.promptLength = promptLength;
             this.eos = options.ignoreEos() ? new int[0] : model.config().eosTokenIds();
         }

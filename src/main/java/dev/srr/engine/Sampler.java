@@ -88,7 +88,7 @@ public final class Sampler {
         for (int t = 0; t < v; t++) w[t] = w[t] < floor ? 0f : (float) Math.exp(w[t] - max);
         if (options.topP() < 1f) topP(w, v, options.topP());
         if (options.minP() > 0f) {
-            float cut = options.minP() * 1f; // the max weight is exp(0) = 1 and survives every filter above
+            float cut = options.minP(); // relative to the top weight, exp(0) = 1, which survives every filter above
             for (int t = 0; t < v; t++) if (w[t] < cut) w[t] = 0f;
         }
     }

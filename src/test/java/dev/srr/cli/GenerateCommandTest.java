@@ -2,10 +2,14 @@ package dev.srr.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.TestData;
+import dev.srr.compute.Parallel;
 import dev.srr.io.Json;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -59,6 +63,22 @@ class GenerateCommandTest {
         assertTrue(ja.get("stats").get("decode_tokens_per_second").asDouble() > 0);
         CliRunner other = CliRunner.run("generate", model(), "--ids", promptIds(), "--n", "4", "--seed", "8", "--max-new-tokens", "8", "--json");
         assertNotEquals(ja.get("candidates").toString(), Json.parse(other.out(), "stdout").get("candidates").toString());
+    }
+
+    @Test
+    void candidatesDoNotDependOnTheThreadCount() throws Exception {
+        String[] args = {"generate", model(), "--ids", promptIds(), "--n", "3", "--seed", "5", "--top-k", "40",
+                "--max-new-tokens", "10", "--jsonl", "--quiet"};
+        CliRunner here = CliRunner.run(args);
+        assertEquals(0, here.exitCode(), here.err());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dsrr.threads=1",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String single = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        assertEquals(here.out().strip(), single.strip(), "one thread vs " + Parallel.THREADS);
     }
 
     @Test
