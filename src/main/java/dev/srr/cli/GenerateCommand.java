@@ -253,6 +253,8 @@ public final class GenerateCommand implements Callable<Integer> {
         o.put("prefill_tokens_per_second", s.prefillTokensPerSecond());
         o.put("decode_tokens_per_second", s.decodeTokensPerSecond());
         o.put("per_candidate_tokens_per_second", s.perCandidateTokensPerSecond());
+        o.put("decode_cpu_seconds", s.decodeCpuNanos() / 1e9);
+        o.put("decode_tokens_per_cpu_second", s.decodeTokensPerCpuSecond());
         return o;
     }
 

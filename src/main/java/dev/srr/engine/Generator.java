@@ -58,13 +58,15 @@ public final class Generator {
                 state.accept(track, track.sampler.sample(prefill.logits().clone(), track.seen, track.random));
             }
             long prefilled = System.nanoTime();
+            long cpuBefore = ProcessCpu.nanos();
             int steps = 0;
             while (decodeStep(state)) steps++;
             long done = System.nanoTime();
+            long decodeCpu = cpuBefore < 0 ? -1 : ProcessCpu.nanos() - cpuBefore;
             int generated = 0;
             for (CandidateTrack t : state.tracks) generated += t.count();
             GenerationStats stats = new GenerationStats(options.candidates(), run.length, prefilled - start, done - prefilled,
-                    steps, generated, generated - options.candidates());
+                    decodeCpu, steps, generated, generated - options.candidates());
             return distinct(state, run, prompt.length - run.length, promptState, features, stats);
         } finally {
             for (CandidateTrack t : state.tracks) cache.release(t.sequence);
