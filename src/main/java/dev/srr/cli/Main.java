@@ -16,6 +16,11 @@ import java.io.PrintWriter;
                 HiddenCommand.class,
                 GenerateCommand.class,
                 SynthCommand.class,
+                TokenizeCommand.class,
+                DetokenizeCommand.class,
+                ChatCommand.class,
+                FeaturesCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
 

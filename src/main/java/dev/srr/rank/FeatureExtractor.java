@@ -1,0 +1,188 @@
+package dev.srr.rank;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srr.engine.CaptureRequest;
+import dev.srr.engine.Pooling;
+import dev.srr.engine.SequenceOutput;
+import dev.srr.engine.Transformer;
+import dev.srr.io.Json;
+import dev.srr.tokenizer.ModelTokenizer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the model over a list's texts and keeps the SRR features: the chat-formatted prompt's last-token state,
+ * and each candidate's last-token and/or mean state, at every requested layer in one forward per text. In
+ * continuation mode the prompt is prefilled once and every candidate forks its KV cache, so candidates of one
+ * list cost only their own tokens; the forward stops after the highest requested layer.
+ */
+public final class FeatureExtractor {
+    /** Most candidate tokens encoded in one batched forward (-Dsrr.encode.batchTokens). */
+    static final int BATCH_TOKENS = Integer.getInteger("srr.encode.batchTokens", 2048);
+
+    private final Transformer model;
+    private final ModelTokenizer tokenizer;
+    private final int[] layers;
+    private final Pooling[] poolings;
+    private final EncodeMode mode;
+    private int truncated;
+
+    public FeatureExtractor(Transformer model, ModelTokenizer tokenizer, int[] layers, Pooling[] poolings, EncodeMode mode) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.layers = layers.clone();
+        this.poolings = poolings.clone();
+        this.mode = mode;
+    }
+
+    /** Candidates whose tokens were cut to fit the model's context so far. */
+    public int truncatedCandidates() {
+        return truncated;
+    }
+
+    /** Token ids of the chat-formatted request (generation prompt appended), or the raw text without a template. */
+    public int[] promptIds(SafetyList list, String attackPrompt) {
+        return promptIds(tokenizer, list, attackPrompt);
+    }
+
+    public static int[] promptIds(ModelTokenizer tokenizer, SafetyList list, String attackPrompt) {
+        ArrayNode messages = Json.MAPPER.createArrayNode();
+        if (attackPrompt != null) {
+            messages.add(message("user", attackPrompt));
+        } else if (!list.messages().isEmpty()) {
+            list.messages().forEach(m -> messages.add(message(m.role(), m.content())));
+        } else {
+            messages.add(message("user", list.prompt() == null ? "" : list.prompt()));
+        }
+        return promptIds(tokenizer, messages);
+    }
+
+    public static int[] promptIds(ModelTokenizer tokenizer, ArrayNode messages) {
+        if (tokenizer.hasChatTemplate()) return tokenizer.encodeChat(messages, true);
+        StringBuilder text = new StringBuilder();
+        messages.forEach(m -> text.append(m.get("content").asText()).append('\n'));
+        return tokenizer.encode(text.toString(), true);
+    }
+
+    private static ObjectNode message(String role, String content) {
+        ObjectNode m = Json.MAPPER.createObjectNode();
+        m.put("role", role);
+        m.put("content", content);
+        return m;
+    }
+
+    public ListFeatures extract(SafetyList list) {
+        int d = model.config().hiddenSize();
+        int m = list.candidates().size();
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        for (int l : layers) {
+            for (Pooling p : poolings) vectors.put(ListFeatures.candidatesKey(l, p), new float[m * d]);
+        }
+        int[] prompt = promptIds(list, null);
+        // instruction vector, and the shared prefix for candidates that answered the list's own prompt
+        Map<String, List<Integer>> byPrefix = new LinkedHashMap<>();
+        for (int c = 0; c < m; c++) {
+            String attack = list.candidates().get(c).attackPrompt();
+            byPrefix.computeIfAbsent(mode == EncodeMode.STANDALONE || attack == null ? "" : attack, k -> new ArrayList<>()).add(c);
+        }
+        int promptSeq = model.cache().newSequence();
+        try {
+            SequenceOutput promptOut = model.forwardInto(List.of(fit(prompt)), new int[]{promptSeq},
+                    CaptureRequest.of(layers, Pooling.LAST), null).getFirst();
+            for (int l : layers) vectors.put(ListFeatures.instructionKey(l), promptOut.hidden(l, Pooling.LAST));
+            for (var group : byPrefix.entrySet()) {
+                if (mode == EncodeMode.STANDALONE) {
+                    encodeStandalone(list, group.getValue(), vectors, d);
+                } else if (group.getKey().isEmpty()) {
+                    encodeAfter(promptSeq, prompt.length, promptOut, list, group.getValue(), vectors, d);
+                } else {
+                    int[] attackIds = fit(promptIds(list, group.getKey()));
+                    int seq = model.cache().newSequence();
+                    try {
+                        SequenceOutput out = model.forwardInto(List.of(attackIds), new int[]{seq},
+                                CaptureRequest.of(layers, Pooling.LAST), null).getFirst();
+                        encodeAfter(seq, attackIds.length, out, list, group.getValue(), vectors, d);
+                    } finally {
+                        model.cache().release(seq);
+                    }
+                }
+            }
+        } finally {
+            model.cache().release(promptSeq);
+        }
+        return new ListFeatures(list.id(), m, vectors);
+    }
+
+    /** Encodes candidates as continuations of the prefix held in cache sequence {@code prefixSeq}. */
+    private void encodeAfter(int prefixSeq, int prefixLen, SequenceOutput prefixOut, SafetyList list, List<Integer> which,
+                             Map<String, float[]> vectors, int d) {
+        List<int[]> responses = new ArrayList<>();
+        List<Integer> nonEmpty = new ArrayList<>();
+        int room = model.config().maxPositions() - prefixLen;
+        for (int c : which) {
+            int[] ids = tokenizer.encode(list.candidates().get(c).text(), false);
+            if (ids.length > room) {
+                ids = java.util.Arrays.copyOf(ids, room);
+                truncated++;
+            }
+            if (ids.length == 0) {
+                // an empty answer: its state is where the prompt left off
+                for (int l : layers) for (Pooling p : poolings) {
+                    System.arraycopy(prefixOut.hidden(l, Pooling.LAST), 0, vectors.get(ListFeatures.candidatesKey(l, p)), c * d, d);
+                }
+                continue;
+            }
+            responses.add(ids);
+            nonEmpty.add(c);
+        }
+        // batches of candidates up to BATCH_TOKENS rows bound the activations kept for mean pooling
+        int from = 0;
+        while (from < responses.size()) {
+            int to = from;
+            int rows = 0;
+            while (to < responses.size() && (to == from || rows + responses.get(to).length <= BATCH_TOKENS)) rows += responses.get(to++).length;
+            int[] seqs = new int[to - from];
+            for (int i = 0; i < seqs.length; i++) seqs[i] = model.cache().fork(prefixSeq, prefixLen);
+            try {
+                List<SequenceOutput> outs = model.forwardInto(responses.subList(from, to), seqs,
+                        new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE), null);
+                store(outs, nonEmpty.subList(from, to), vectors, d);
+            } finally {
+                for (int s : seqs) model.cache().release(s);
+            }
+            from = to;
+        }
+    }
+
+    private void encodeStandalone(SafetyList list, List<Integer> which, Map<String, float[]> vectors, int d) {
+        List<int[]> texts = new ArrayList<>();
+        for (int c : which) {
+            int[] ids = tokenizer.encode(list.candidates().get(c).text(), true);
+            if (ids.length == 0) ids = new int[]{Math.max(0, tokenizer.bosId())};
+            texts.add(fit(ids));
+        }
+        List<SequenceOutput> outs = model.forward(texts, new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE), null);
+        store(outs, which, vectors, d);
+    }
+
+    private void store(List<SequenceOutput> outs, List<Integer> which, Map<String, float[]> vectors, int d) {
+        for (int i = 0; i < which.size(); i++) {
+            for (int l : layers) for (Pooling p : poolings) {
+                System.arraycopy(outs.get(i).hidden(l, p), 0, vectors.get(ListFeatures.candidatesKey(l, p)), which.get(i) * d, d);
+            }
+        }
+    }
+
+    private int[] fit(int[] ids) {
+        int max = model.config().maxPositions();
+        if (ids.length <= max) return ids;
+        truncated++;
+        // keep the end of an over-long prompt: the generation prompt sits there
+        return java.util.Arrays.copyOfRange(ids, ids.length - max, ids.length);
+    }
+
+}

@@ -1,0 +1,22 @@
+package dev.srr.rank;
+
+import java.util.List;
+
+/** One training run from joined features: seeded validation split, then {@link RankerTrainer}. */
+public final class TrainingRun {
+    private TrainingRun() {
+    }
+
+    public static TrainResult train(FeatureSet data, TrainOptions options, double validationShare,
+                                    ListSplit.SharedPrompts shared, ProgressListener listener) {
+        ListSplit split = ListSplit.split(data.lists(), validationShare, 0, options.seed(), shared);
+        List<FeatureList> train = data.select(split.train()).features();
+        List<FeatureList> val = data.select(split.validation()).features();
+        return RankerTrainer.train(train, val, options, listener);
+    }
+
+    /** The ranker's feature spec as stored in its checkpoint. */
+    public static java.util.Map<String, Object> spec(FeatureCache cache, int layer, dev.srr.engine.Pooling pooling) {
+        return new FeatureSpec(cache.header().model(), cache.header().hiddenSize(), layer, pooling, cache.header().encode()).toJson();
+    }
+}

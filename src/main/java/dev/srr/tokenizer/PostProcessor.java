@@ -1,0 +1,103 @@
+package dev.srr.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** The "post_processor" of tokenizer.json: adds special tokens (BOS/EOS) and adjusts offsets. */
+interface PostProcessor {
+    void process(Encoding encoding, boolean addSpecialTokens);
+
+    static PostProcessor fromJson(JsonConfig config) {
+        String type = config.type();
+        return switch (type) {
+            case "ByteLevel" -> {
+                boolean trim = config.bool("trim_offsets", true);
+                boolean prefix = config.bool("add_prefix_space", true);
+                yield (encoding, add) -> {
+                    if (trim) trimByteLevelOffsets(encoding, prefix);
+                };
+            }
+            case "TemplateProcessing" -> templateProcessing(config);
+            case "Sequence" -> {
+                List<PostProcessor> steps = new ArrayList<>();
+                JsonNode list = config.array("processors");
+                for (int i = 0; i < list.size(); i++) {
+                    steps.add(fromJson(config.child("processors[" + i + "]", list.get(i))));
+                }
+                yield (encoding, add) -> {
+                    for (PostProcessor step : steps) step.process(encoding, add);
+                };
+            }
+            default -> throw config.unsupported(type);
+        };
+    }
+
+    /** Offsets of byte-level tokens leave out the spaces the token starts or ends with. */
+    private static void trimByteLevelOffsets(Encoding e, boolean addPrefixSpace) {
+        for (int i = 0; i < e.size(); i++) {
+            String token = e.token(i);
+            int[] cps = token.codePoints().toArray();
+            int leading = 0;
+            while (leading < cps.length && isSpace(cps[leading])) leading++;
+            int trailing = 0;
+            while (trailing < cps.length && isSpace(cps[cps.length - 1 - trailing])) trailing++;
+            int start = e.start(i);
+            int end = e.end(i);
+            if (leading > 0) {
+                boolean first = i == 0 || start == 0;
+                if (first && addPrefixSpace && leading == 1) leading = 0;
+                start = Math.min(start + leading, end);
+            }
+            if (trailing > 0 && end >= trailing) end = Math.max(end - trailing, start);
+            e.setOffsets(i, start, end);
+        }
+    }
+
+    private static boolean isSpace(int cp) {
+        return cp == ByteLevelAlphabet.charOf(' ') || WhiteSpace.is(cp);
+    }
+
+    /** Only the "single" template applies: srr encodes one sequence at a time. */
+    private static PostProcessor templateProcessing(JsonConfig config) {
+        Map<String, JsonNode> specials = new java.util.HashMap<>();
+        JsonNode sp = config.node().get("special_tokens");
+        if (sp != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = sp.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                specials.put(e.getKey(), e.getValue());
+            }
+        }
+        JsonNode single = config.array("single");
+        List<int[]> before = new ArrayList<>();
+        List<int[]> after = new ArrayList<>();
+        List<String> beforeTokens = new ArrayList<>();
+        List<String> afterTokens = new ArrayList<>();
+        boolean seenSequence = false;
+        for (JsonNode piece : single) {
+            if (piece.has("Sequence")) {
+                seenSequence = true;
+                continue;
+            }
+            JsonNode special = piece.get("SpecialToken");
+            if (special == null) throw config.error("template piece must be Sequence or SpecialToken: " + piece);
+            String name = special.path("id").asText();
+            JsonNode def = specials.get(name);
+            if (def == null) throw config.error("special token \"" + name + "\" is used but not defined");
+            JsonNode ids = def.path("ids");
+            JsonNode toks = def.path("tokens");
+            for (int i = 0; i < ids.size(); i++) {
+                (seenSequence ? after : before).add(new int[]{ids.get(i).asInt()});
+                (seenSequence ? afterTokens : beforeTokens).add(toks.path(i).asText());
+            }
+        }
+        return (encoding, add) -> {
+            if (!add) return;
+            for (int i = 0; i < before.size(); i++) encoding.insert(i, before.get(i)[0], beforeTokens.get(i), 0, 0);
+            for (int i = 0; i < after.size(); i++) encoding.add(after.get(i)[0], afterTokens.get(i), 0, 0);
+        };
+    }
+}
