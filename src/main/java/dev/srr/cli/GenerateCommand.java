@@ -123,7 +123,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (raw && input.prompt == null) throw new SrrException("--raw applies to --prompt only");
         long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         SamplingOptions sampling = new SamplingOptions(greedy, temperature, topK, topP, minP, repetitionPenalty);
-        GenerationOptions options = new GenerationOptions(n, maxNewTokens, sampling, runSeed, stops, ignoreEos, truncation());
+        GenerationOptions options = new GenerationOptions(n, maxNewTokens, sampling, runSeed, stops, ignoreEos, new int[0], truncation());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel m = LoadedModel.open(model, backend)) {

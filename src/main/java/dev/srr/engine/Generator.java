@@ -19,10 +19,12 @@ import java.util.Map;
  * so its tokens do not depend on K, on the other candidates, or on threads.
  *
  * <p>Features: with a {@link FeatureSpec}, each step also keeps its rows' state at the feature layer. A
- * candidate's "response" is its ids as reported (an eos id or the ids completing a stop string included);
- * lastState is the state at its final id and meanState the mean over all its ids, as a fresh forward over
- * prompt + ids would give them. Since the final sampled id is otherwise never fed, a finished candidate gets
- * one more row that only captures its state. promptState is the prompt's last-token state.
+ * candidate's response is its ids without a final eos id (the text a ranker re-encodes never holds it; ids
+ * completing a stop string stay). lastState is the state at the response's final id and meanState the mean
+ * over the response, as a fresh forward over prompt + response gives them; an empty response (eos first)
+ * takes the prompt's last-token state for both, as the ranker's feature extractor does. A response ending
+ * at max_new_tokens or a stop string needs one more row for its final id, which is otherwise never fed; it
+ * only captures the state (no logits). promptState is the prompt's last-token state.
  */
 public final class Generator {
     private final Transformer model;
@@ -81,7 +83,7 @@ public final class Generator {
     private boolean decodeStep(Run state) {
         List<CandidateTrack> feed = new ArrayList<>();
         for (CandidateTrack t : state.tracks) {
-            if (t.pending() && (t.live() || state.features.enabled())) feed.add(t);
+            if (t.pending() && (t.live() || state.features.enabled() && t.finish() != FinishReason.EOS)) feed.add(t);
         }
         if (feed.isEmpty()) return false;
         int n = feed.size();
@@ -139,8 +141,9 @@ public final class Generator {
             CandidateTrack first = group.getFirst();
             int[] merged = group.stream().skip(1).mapToInt(t -> t.index).toArray();
             int[] ids = first.ids();
+            boolean empty = features.enabled() && first.lastState() == null;
             candidates.add(new Candidate(first.index, ids, first.finish(), state.stops.text(ids, first.finish()),
-                    first.lastState(), first.meanState(), merged));
+                    empty ? promptState : first.lastState(), empty ? promptState : first.meanState(), merged));
         }
         return new GenerationResult(List.copyOf(candidates), run, truncated, promptState,
                 features.enabled() ? features.layer() : -1, state.tracks.size() - candidates.size(), stats);
@@ -162,7 +165,7 @@ public final class Generator {
             this.stops = stops;
             this.listener = listener;
             this.promptLength = promptLength;
-            this.eos = options.ignoreEos() ? new int[0] : model.config().eosTokenIds();
+            this.eos = options.ignoreEos() ? new int[0] : options.eosIds(model.config());
         }
 
         /** Appends a sampled id to a candidate and decides whether that finished it. */

@@ -163,21 +163,32 @@ class GeneratorTest {
             Transformer t = m.transformer();
             int[] prompt = GoldenParityTest.ids(sequence(name, "A").get("input_ids"));
             Generator g = new Generator(t, ANGLE_IDS);
+            Set<FinishReason> reasons = new HashSet<>();
             for (int layer : new int[]{t.config().quarterLayer(), 0, t.config().numLayers()}) {
-                GenerationOptions o = GenerationOptions.of(5, 9, warm()).withSeed(layer + 5).withStopStrings(List.of("3>"));
+                // extra eos ids and a stop string make candidates end in all three ways, some of them early
+                GenerationOptions o = GenerationOptions.of(8, 9, warm()).withSeed(layer + 5).withStopStrings(List.of("3>"))
+                        .withExtraEosIds(IntStream.range(0, t.config().vocabSize()).filter(i -> i % 14 == 0).toArray());
                 GenerationResult r = g.generate(prompt, o, FeatureSpec.at(layer), TokenListener.NONE);
                 assertEquals(layer, r.featureLayer());
                 SequenceOutput promptOnly = t.forward(List.of(prompt), CaptureRequest.of(new int[]{layer}, Pooling.LAST), null).getFirst();
                 assertClose(r.promptState(), promptOnly.hidden(layer, Pooling.LAST), 1e-4, name + " prompt state at " + layer);
                 for (Candidate c : r.candidates()) {
-                    int[] full = concat(prompt, c.ids());
+                    reasons.add(c.finishReason());
+                    int[] response = c.responseIds();
+                    String where = name + " layer " + layer + " candidate " + c.index() + " (" + c.finishReason() + ", " + c.ids().length + " ids)";
+                    if (response.length == 0) {
+                        assertClose(c.lastState(), r.promptState(), 0, where + " empty response, last");
+                        assertClose(c.meanState(), r.promptState(), 0, where + " empty response, mean");
+                        continue;
+                    }
+                    int[] full = concat(prompt, response);
                     CaptureRequest req = new CaptureRequest(new int[]{layer}, new Pooling[]{Pooling.LAST, Pooling.MEAN}, false, CaptureRequest.Logits.NONE);
                     SequenceOutput fresh = t.forward(List.of(full), req, new int[][]{{prompt.length, full.length}}).getFirst();
-                    String where = name + " layer " + layer + " candidate " + c.index() + " (" + c.finishReason() + ", " + c.ids().length + " ids)";
                     assertClose(c.lastState(), fresh.hidden(layer, Pooling.LAST), 1e-4, where + " last");
                     assertClose(c.meanState(), fresh.hidden(layer, Pooling.MEAN), 1e-4, where + " mean");
                 }
             }
+            assertEquals(Set.of(FinishReason.EOS, FinishReason.STOP, FinishReason.LENGTH), reasons);
         }
     }
 
@@ -273,7 +284,7 @@ class GeneratorTest {
         SplittableRandom random = Sampler.randomFor(o.seed(), index);
         BitSet seen = new BitSet();
         for (int id : prompt) seen.set(id);
-        int[] eos = o.ignoreEos() ? new int[0] : t.config().eosTokenIds();
+        int[] eos = o.ignoreEos() ? new int[0] : o.eosIds(t.config());
         int seq = t.cache().newSequence();
         try {
             CaptureRequest req = new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
