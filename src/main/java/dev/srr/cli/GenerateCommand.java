@@ -1,5 +1,7 @@
 package dev.srr.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.srr.SrrException;
 import dev.srr.engine.Candidate;
 import dev.srr.engine.FeatureSpec;
@@ -14,6 +16,9 @@ import dev.srr.engine.SamplingOptions;
 import dev.srr.engine.TokenListener;
 import dev.srr.engine.TokenTextDecoder;
 import dev.srr.io.Json;
+import dev.srr.rank.FeatureExtractor;
+import dev.srr.tokenizer.ModelTokenizer;
+import dev.srr.tokenizer.StreamingDecoder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,6 +27,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,10 +56,10 @@ public final class GenerateCommand implements Callable<Integer> {
         @Option(names = "--ids", description = "Prompt token ids, comma-separated.")
         String ids;
 
-        @Option(names = "--prompt", description = "Prompt text (chat template applied unless --raw; needs the tokenizer).")
+        @Option(names = "--prompt", description = "Prompt text, as a user message in the chat template unless --raw (needs tokenizer.json).")
         String prompt;
 
-        @Option(names = "--messages", description = "JSON file of chat messages (needs the tokenizer).")
+        @Option(names = "--messages", paramLabel = "FILE", description = "JSON list of {role, content} chat messages (needs tokenizer.json).")
         Path messages;
     }
 
@@ -87,7 +93,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the candidates' random streams (default: a random seed, printed with --json).")
     Long seed;
 
-    @Option(names = "--stop", description = "Stop a candidate when its text contains STR (repeatable; needs text, so not with --ids).")
+    @Option(names = "--stop", paramLabel = "STR", description = "Stop a candidate when its text contains STR (repeatable; needs the model's tokenizer.json).")
     List<String> stops = new ArrayList<>();
 
     @Option(names = "--ignore-eos", description = "Do not stop on the model's end-of-sequence ids (benchmarks).")
@@ -127,13 +133,15 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel m = LoadedModel.open(model, backend)) {
-            TokenTextDecoder decoder = decoder(m);
-            int[] prompt = promptIds(m);
+            ModelTokenizer tokenizer = tokenizer();
+            TokenTextDecoder decoder = tokenizer == null ? null : ids -> tokenizer.decode(ids, true);
+            if (tokenizer != null) options = options.withExtraEosIds(tokenizer.eosIds());
+            int[] prompt = promptIds(tokenizer);
             FeatureSpec features = featureLayer == null ? FeatureSpec.none() : FeatureSpec.at(featureLayer);
-            ProgressLine progress = quiet ? null : new ProgressLine(err, n);
-            TokenListener listener = listeners(progress, stream ? new TokenPrinter(out, n) : null);
+            GenerationProgress progress = quiet ? null : new GenerationProgress(new Progress(err, false, "generate"), n, maxNewTokens);
+            TokenListener listener = listeners(progress, stream ? new TokenPrinter(out, n, tokenizer) : null);
             GenerationResult result = new Generator(m.transformer(), decoder).generate(prompt, options, features, listener);
-            if (progress != null) progress.close();
+            if (progress != null) progress.progress.done();
             if (result.truncatedPromptTokens() > 0 && !quiet) {
                 err.printf("generate: dropped the oldest %d prompt tokens to fit the context of %d%n",
                         result.truncatedPromptTokens(), m.config().maxPositions());
@@ -154,20 +162,87 @@ public final class GenerateCommand implements Callable<Integer> {
         };
     }
 
-    /** The prompt's ids; text prompts go through the tokenizer (and its chat template) once it exists. */
-    private int[] promptIds(LoadedModel m) {
+    /**
+     * The prompt's ids. Text goes through the chat template the way the ranker's feature extractor formats
+     * prompts (so generated candidates and training features see the same prompt), or as is with --raw.
+     */
+    private int[] promptIds(ModelTokenizer tokenizer) {
         if (input.ids != null) return Ids.parse(input.ids, "--ids");
         String option = input.prompt != null ? "--prompt" : "--messages";
-        throw new SrrException(option + " needs the tokenizer, which this srr build does not have yet; "
-                + "pass token ids with --ids");
+        if (tokenizer == null) {
+            throw new SrrException(model + " has no tokenizer.json, which " + option + " needs; pass token ids with --ids");
+        }
+        if (input.prompt != null && raw) return tokenizer.encode(input.prompt, true);
+        ArrayNode messages = input.prompt != null ? userMessage(input.prompt) : readMessages(input.messages);
+        return FeatureExtractor.promptIds(tokenizer, messages);
     }
 
-    /** Text for stop strings, streaming and output; null until the tokenizer exists (ids-only runs). */
-    private static TokenTextDecoder decoder(LoadedModel m) {
-        return null;
+    private static ArrayNode userMessage(String text) {
+        ArrayNode messages = Json.MAPPER.createArrayNode();
+        messages.addObject().put("role", "user").put("content", text);
+        return messages;
     }
 
-    private static TokenListener listeners(ProgressLine progress, TokenPrinter printer) {
+    /** A JSON list of {role, content} messages, or {"messages": [...]}, as srr chat reads it. */
+    private static ArrayNode readMessages(Path file) {
+        JsonNode node = Json.read(file);
+        if (node.isObject() && node.has("messages")) node = node.get("messages");
+        if (!(node instanceof ArrayNode messages) || messages.isEmpty()) {
+            throw new SrrException(file + ": expected a non-empty JSON list of {\"role\", \"content\"} messages");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            if (!m.isObject() || !m.path("role").isTextual() || !m.path("content").isTextual()) {
+                throw new SrrException(file + ": message " + i + " needs a string \"role\" and \"content\"");
+            }
+        }
+        return messages;
+    }
+
+    /** The model folder's tokenizer, or null: runs without one are ids-only (no text, no stop strings). */
+    private ModelTokenizer tokenizer() {
+        boolean present = Files.exists(model.resolve("tokenizer.json")) || Files.exists(model.resolve("tokenizer.json.gz"));
+        return present ? ModelTokenizer.load(model) : null;
+    }
+
+    /** Reports tokens out of the most the run can still produce, and candidates done, on the progress line. */
+    private static final class GenerationProgress implements TokenListener {
+        final Progress progress;
+        private final int candidates;
+        private final int maxNewTokens;
+        private final int[] counts;
+        private long tokens;
+        private long most;
+        private int done;
+
+        GenerationProgress(Progress progress, int candidates, int maxNewTokens) {
+            this.progress = progress;
+            this.candidates = candidates;
+            this.maxNewTokens = maxNewTokens;
+            this.counts = new int[candidates];
+            this.most = (long) candidates * maxNewTokens;
+        }
+
+        @Override
+        public void onToken(int candidate, int token, int count) {
+            tokens++;
+            counts[candidate] = count;
+            show();
+        }
+
+        @Override
+        public void onFinish(int candidate, FinishReason reason) {
+            done++;
+            most -= maxNewTokens - counts[candidate];
+            show();
+        }
+
+        private void show() {
+            progress.update(tokens, most, "tokens", ", " + done + "/" + candidates + " candidates done");
+        }
+    }
+
+    private static TokenListener listeners(GenerationProgress progress, TokenPrinter printer) {
         List<TokenListener> all = new ArrayList<>();
         if (progress != null) all.add(progress);
         if (printer != null) all.add(printer);
@@ -184,26 +259,40 @@ public final class GenerateCommand implements Callable<Integer> {
         };
     }
 
-    /** Streams ids: one comma-separated line for a single candidate, "candidate<TAB>id" lines for several. */
+    /**
+     * Streams what each new token adds: text with a tokenizer (held back until characters are complete), ids
+     * otherwise. A single candidate streams as one line (ids comma-separated); several as "candidate<TAB>piece"
+     * lines, the piece as a JSON string when it is text.
+     */
     private static final class TokenPrinter implements TokenListener {
         private final PrintWriter out;
         private final int candidates;
+        private final StreamingDecoder[] text;
 
-        TokenPrinter(PrintWriter out, int candidates) {
+        TokenPrinter(PrintWriter out, int candidates, ModelTokenizer tokenizer) {
             this.out = out;
             this.candidates = candidates;
+            this.text = tokenizer == null ? null : new StreamingDecoder[candidates];
+            if (text != null) for (int i = 0; i < candidates; i++) text[i] = tokenizer.streamingDecoder(true);
         }
 
         @Override
         public void onToken(int candidate, int token, int count) {
-            if (candidates == 1) out.print((count > 1 ? "," : "") + token);
-            else out.println(candidate + "\t" + token);
-            out.flush();
+            String piece = text == null ? (candidates == 1 && count > 1 ? "," : "") + token : text[candidate].push(token);
+            emit(candidate, piece);
         }
 
         @Override
         public void onFinish(int candidate, FinishReason reason) {
+            if (text != null) emit(candidate, text[candidate].flush());
             if (candidates == 1) out.println();
+            out.flush();
+        }
+
+        private void emit(int candidate, String piece) {
+            if (piece.isEmpty()) return;
+            if (candidates == 1) out.print(piece);
+            else out.println(candidate + "\t" + (text == null ? piece : Json.write(piece)));
             out.flush();
         }
     }

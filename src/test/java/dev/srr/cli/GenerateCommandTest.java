@@ -3,14 +3,19 @@ package dev.srr.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.TestData;
 import dev.srr.compute.Parallel;
+import dev.srr.tokenizer.ModelTokenizer;
+import org.junit.jupiter.api.io.TempDir;
 import dev.srr.io.Json;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** generate through the command line: formats, reproducibility, and user errors. */
 class GenerateCommandTest {
     static final String MODEL = "llama-tiny-bf16";
+
+    @TempDir
+    Path tmp;
 
     static String model() {
         return TestData.goldenModel(MODEL).resolve("model").toString();
@@ -119,17 +127,89 @@ class GenerateCommandTest {
         assertEquals(2, j.get("truncated_prompt_tokens").asInt());
     }
 
+    /** The tiny qwen3 model with the real Qwen3 tokenizer beside it (ids below 512 decode to ordinary text). */
+    private Path modelWithTokenizer() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("qwen3-with-tokenizer"));
+        try (var files = Files.list(TestData.goldenModel("qwen3-tiny-bf16").resolve("model"))) {
+            for (Path f : files.toList()) Files.copy(f, dir.resolve(f.getFileName()));
+        }
+        for (String f : List.of("tokenizer.json.gz", "tokenizer_config.json")) Files.copy(TestData.resource("tokenizers/qwen3/" + f), dir.resolve(f));
+        return dir;
+    }
+
+    @Test
+    void textPromptsAreTokenizedAndCandidatesCarryTheirText() throws Exception {
+        Path dir = modelWithTokenizer();
+        ModelTokenizer tokenizer = ModelTokenizer.load(dir);
+        CliRunner r = CliRunner.run("generate", dir.toString(), "--prompt", "a", "--raw", "--greedy", "--ignore-eos",
+                "--max-new-tokens", "10", "--jsonl", "--quiet");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode c = Json.parse(r.out(), "stdout");
+        int[] ids = ids(c.get("ids"));
+        assertEquals(tokenizer.decode(ids, true), c.get("text").asText());
+        String asIds = String.join(",", Arrays.stream(tokenizer.encode("a", true)).mapToObj(Integer::toString).toList());
+        CliRunner same = CliRunner.run("generate", dir.toString(), "--ids", asIds, "--greedy", "--ignore-eos", "--max-new-tokens", "10", "--jsonl", "--quiet");
+        assertEquals(r.out(), same.out());
+
+        // a stop string: the text ends before it, the ids end with the token that completed it
+        String[] sampled = {"generate", dir.toString(), "--prompt", "a", "--raw", "--seed", "3", "--ignore-eos", "--max-new-tokens", "16",
+                "--jsonl", "--quiet"};
+        JsonNode free = Json.parse(CliRunner.run(sampled).out(), "stdout");
+        int[] freeIds = ids(free.get("ids"));
+        String full = free.get("text").asText();
+        String stop = null;
+        for (int k = 2; k < freeIds.length && stop == null; k++) {
+            String piece = tokenizer.decode(new int[]{freeIds[k]}, true).strip();
+            boolean fresh = !tokenizer.decode(Arrays.copyOf(freeIds, k), true).contains(piece);
+            if (piece.length() > 1 && piece.chars().allMatch(Character::isLetter) && fresh) stop = piece;
+        }
+        assertTrue(stop != null, "no usable stop string in " + full);
+        List<String> withStop = new ArrayList<>(List.of(sampled));
+        withStop.addAll(List.of("--stop", stop));
+        JsonNode s = Json.parse(CliRunner.run(withStop.toArray(String[]::new)).out(), "stdout");
+        assertEquals("stop", s.get("finish_reason").asText());
+        assertEquals(full.substring(0, full.indexOf(stop)), s.get("text").asText());
+        int[] stoppedIds = ids(s.get("ids"));
+        assertArrayEquals(Arrays.copyOf(freeIds, stoppedIds.length), stoppedIds);
+        assertTrue(tokenizer.decode(stoppedIds, true).contains(stop));
+        assertTrue(!tokenizer.decode(Arrays.copyOf(stoppedIds, stoppedIds.length - 1), true).contains(stop));
+
+        // streaming gives the same text
+        CliRunner streamed = CliRunner.run("generate", dir.toString(), "--prompt", "a", "--raw", "--greedy", "--ignore-eos",
+                "--max-new-tokens", "10", "--stream", "--quiet");
+        assertEquals(c.get("text").asText(), streamed.out().substring(0, streamed.out().length() - System.lineSeparator().length()));
+    }
+
+    @Test
+    void chatPromptsUseTheTemplateAndIdsOutsideTheModelAreAClearError() throws Exception {
+        Path dir = modelWithTokenizer();
+        // the real template's markers (ids > 151k) do not exist in the tiny model's 512-token vocabulary
+        CliRunner r = CliRunner.run("generate", dir.toString(), "--prompt", "hi", "--max-new-tokens", "3");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("outside the vocabulary of 512"), r.err());
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, "[{\"role\": \"user\"}]");
+        expectError("needs a string \"role\" and \"content\"", "generate", dir.toString(), "--messages", bad.toString());
+    }
+
     @Test
     void userErrorsExitWithOneMessage() {
         String m = model();
-        expectError("needs the tokenizer", "generate", m, "--prompt", "hello");
+        expectError("no tokenizer.json", "generate", m, "--prompt", "hello");
         expectError("ids-only", "generate", m, "--ids", "5,6", "--stop", "x");
+        expectError("--raw applies to --prompt", "generate", m, "--ids", "5,6", "--raw");
         expectError("temperature", "generate", m, "--ids", "5,6", "--temperature", "0");
         expectError("top-p", "generate", m, "--ids", "5,6", "--top-p", "1.5");
         expectError("at least 1", "generate", m, "--ids", "5,6", "--n", "0");
         expectError("feature layer", "generate", m, "--ids", "5,6", "--feature-layer", "9", "--json");
         expectError("--truncate", "generate", m, "--ids", "5,6", "--truncate", "middle");
         expectError("--stream", "generate", m, "--ids", "5,6", "--stream", "--json");
+    }
+
+    private static int[] ids(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
+        return out;
     }
 
     private static void expectError(String fragment, String... args) {
