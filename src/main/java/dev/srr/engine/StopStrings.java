@@ -11,8 +11,8 @@ final class StopStrings {
 
     StopStrings(List<String> stops, TokenTextDecoder decoder) {
         if (!stops.isEmpty() && decoder == null) {
-            throw new SrrException("stop strings need decoded text, which an ids-only run does not have: "
-                    + "give the prompt as text (with a tokenizer) or drop the stop strings");
+            throw new SrrException("stop strings need decoded text, which an ids-only run (no tokenizer) does not have: "
+                    + "put the model's tokenizer.json in its folder or drop the stop strings");
         }
         this.stops = stops;
         this.decoder = decoder;
