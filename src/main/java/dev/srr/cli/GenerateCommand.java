@@ -1,7 +1,5 @@
 package dev.srr.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.srr.SrrException;
 import dev.srr.engine.Candidate;
 import dev.srr.engine.FeatureSpec;
@@ -11,23 +9,19 @@ import dev.srr.engine.GenerationResult;
 import dev.srr.engine.GenerationStats;
 import dev.srr.engine.Generator;
 import dev.srr.engine.LoadedModel;
-import dev.srr.engine.PromptTruncation;
-import dev.srr.engine.SamplingOptions;
 import dev.srr.engine.TokenListener;
 import dev.srr.engine.TokenTextDecoder;
 import dev.srr.io.Json;
-import dev.srr.rank.FeatureExtractor;
 import dev.srr.tokenizer.ModelTokenizer;
 import dev.srr.tokenizer.StreamingDecoder;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sample K candidate continuations of one prompt: one prefill, then all candidates decode together.",
@@ -49,59 +42,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL_DIR", description = "Checkpoint folder.")
     Path model;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Input input;
+    @Mixin
+    PromptArgs prompt;
 
-    static final class Input {
-        @Option(names = "--ids", description = "Prompt token ids, comma-separated.")
-        String ids;
-
-        @Option(names = "--prompt", description = "Prompt text, as a user message in the chat template unless --raw (needs tokenizer.json).")
-        String prompt;
-
-        @Option(names = "--messages", paramLabel = "FILE", description = "JSON list of {role, content} chat messages (needs tokenizer.json).")
-        Path messages;
-    }
-
-    @Option(names = "--raw", description = "With --prompt: tokenize the text as is, without the chat template.")
-    boolean raw;
-
-    @Option(names = "--n", defaultValue = "1", description = "Candidates to sample (default: ${DEFAULT-VALUE}).")
-    int n;
-
-    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Tokens per candidate at most (default: ${DEFAULT-VALUE}).")
-    int maxNewTokens;
-
-    @Option(names = "--greedy", description = "Always take the most likely token (sampling options other than the repetition penalty are ignored).")
-    boolean greedy;
-
-    @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature, > 0 (default: ${DEFAULT-VALUE}).")
-    float temperature;
-
-    @Option(names = "--top-k", defaultValue = "0", description = "Keep the K most likely tokens; 0 = off (default: ${DEFAULT-VALUE}).")
-    int topK;
-
-    @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus: the fewest most likely tokens with mass >= P (default: ${DEFAULT-VALUE}).")
-    float topP;
-
-    @Option(names = "--min-p", defaultValue = "0.0", description = "Drop tokens less likely than P x the top token (default: ${DEFAULT-VALUE}).")
-    float minP;
-
-    @Option(names = "--repetition-penalty", defaultValue = "1.0", description = "Penalise tokens of the prompt and the candidate so far, as transformers does (default: ${DEFAULT-VALUE}).")
-    float repetitionPenalty;
-
-    @Option(names = "--seed", description = "Seed of the candidates' random streams (default: a random seed, printed with --json).")
-    Long seed;
-
-    @Option(names = "--stop", paramLabel = "STR", description = "Stop a candidate when its text contains STR (repeatable; needs the model's tokenizer.json).")
-    List<String> stops = new ArrayList<>();
-
-    @Option(names = "--ignore-eos", description = "Do not stop on the model's end-of-sequence ids (benchmarks).")
-    boolean ignoreEos;
-
-    @Option(names = "--truncate", defaultValue = "error", description = "A prompt too long for the context with max-new-tokens: error, or left "
-            + "(drop the oldest prompt tokens, keeping a leading BOS) (default: ${DEFAULT-VALUE}).")
-    String truncate;
+    @Mixin
+    SamplingArgs sampling;
 
     @Option(names = "--feature-layer", description = "Capture SRR features at this hidden_states index (e.g. the quarter layer) and print them with --json/--jsonl.")
     Integer featureLayer;
@@ -126,21 +71,21 @@ public final class GenerateCommand implements Callable<Integer> {
         if (json && jsonl) throw new SrrException("--json and --jsonl exclude each other");
         if (stream && (json || jsonl)) throw new SrrException("--stream prints plain text; drop --json/--jsonl to use it");
         if (featureLayer != null && !(json || jsonl)) throw new SrrException("--feature-layer prints features in JSON: add --json or --jsonl");
-        if (raw && input.prompt == null) throw new SrrException("--raw applies to --prompt only");
-        long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
-        SamplingOptions sampling = new SamplingOptions(greedy, temperature, topK, topP, minP, repetitionPenalty);
-        GenerationOptions options = new GenerationOptions(n, maxNewTokens, sampling, runSeed, stops, ignoreEos, new int[0], truncation());
+        if (prompt.raw && prompt.input.prompt == null) throw new SrrException("--raw applies to --prompt only");
+        long runSeed = sampling.runSeed();
+        GenerationOptions options = sampling.options(runSeed);
+        int n = sampling.n;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel m = LoadedModel.open(model, backend)) {
-            ModelTokenizer tokenizer = tokenizer();
+            ModelTokenizer tokenizer = PromptArgs.tokenizerOf(model);
             TokenTextDecoder decoder = tokenizer == null ? null : ids -> tokenizer.decode(ids, true);
             if (tokenizer != null) options = options.withExtraEosIds(tokenizer.eosIds());
-            int[] prompt = promptIds(tokenizer);
+            int[] promptIds = prompt.ids(model, tokenizer);
             FeatureSpec features = featureLayer == null ? FeatureSpec.none() : FeatureSpec.at(featureLayer);
-            GenerationProgress progress = quiet ? null : new GenerationProgress(new Progress(err, false, "generate"), n, maxNewTokens);
+            GenerationProgress progress = quiet ? null : new GenerationProgress(new Progress(err, false, "generate"), n, sampling.maxNewTokens);
             TokenListener listener = listeners(progress, stream ? new TokenPrinter(out, n, tokenizer) : null);
-            GenerationResult result = new Generator(m.transformer(), decoder).generate(prompt, options, features, listener);
+            GenerationResult result = new Generator(m.transformer(), decoder).generate(promptIds, options, features, listener);
             if (progress != null) progress.progress.done();
             if (result.truncatedPromptTokens() > 0 && !quiet) {
                 err.printf("generate: dropped the oldest %d prompt tokens to fit the context of %d%n",
@@ -152,57 +97,6 @@ public final class GenerateCommand implements Callable<Integer> {
             if (!quiet && !json) err.println(summary(result));
         }
         return 0;
-    }
-
-    private PromptTruncation truncation() {
-        return switch (truncate.toLowerCase(Locale.ROOT)) {
-            case "error" -> PromptTruncation.ERROR;
-            case "left" -> PromptTruncation.LEFT;
-            default -> throw new SrrException("--truncate: expected error or left, got '" + truncate + "'");
-        };
-    }
-
-    /**
-     * The prompt's ids. Text goes through the chat template the way the ranker's feature extractor formats
-     * prompts (so generated candidates and training features see the same prompt), or as is with --raw.
-     */
-    private int[] promptIds(ModelTokenizer tokenizer) {
-        if (input.ids != null) return Ids.parse(input.ids, "--ids");
-        String option = input.prompt != null ? "--prompt" : "--messages";
-        if (tokenizer == null) {
-            throw new SrrException(model + " has no tokenizer.json, which " + option + " needs; pass token ids with --ids");
-        }
-        if (input.prompt != null && raw) return tokenizer.encode(input.prompt, true);
-        ArrayNode messages = input.prompt != null ? userMessage(input.prompt) : readMessages(input.messages);
-        return FeatureExtractor.promptIds(tokenizer, messages);
-    }
-
-    private static ArrayNode userMessage(String text) {
-        ArrayNode messages = Json.MAPPER.createArrayNode();
-        messages.addObject().put("role", "user").put("content", text);
-        return messages;
-    }
-
-    /** A JSON list of {role, content} messages, or {"messages": [...]}, as srr chat reads it. */
-    private static ArrayNode readMessages(Path file) {
-        JsonNode node = Json.read(file);
-        if (node.isObject() && node.has("messages")) node = node.get("messages");
-        if (!(node instanceof ArrayNode messages) || messages.isEmpty()) {
-            throw new SrrException(file + ": expected a non-empty JSON list of {\"role\", \"content\"} messages");
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            JsonNode m = messages.get(i);
-            if (!m.isObject() || !m.path("role").isTextual() || !m.path("content").isTextual()) {
-                throw new SrrException(file + ": message " + i + " needs a string \"role\" and \"content\"");
-            }
-        }
-        return messages;
-    }
-
-    /** The model folder's tokenizer, or null: runs without one are ids-only (no text, no stop strings). */
-    private ModelTokenizer tokenizer() {
-        boolean present = Files.exists(model.resolve("tokenizer.json")) || Files.exists(model.resolve("tokenizer.json.gz"));
-        return present ? ModelTokenizer.load(model) : null;
     }
 
     /** Reports tokens out of the most the run can still produce, and candidates done, on the progress line. */
@@ -301,7 +195,7 @@ public final class GenerateCommand implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("ids", r.candidates().getFirst().ids()); // issue-2 contract: the (first) continuation's ids
         doc.put("candidates", r.candidates().stream().map(c -> candidate(c, r)).toList());
-        doc.put("requested", n);
+        doc.put("requested", sampling.n);
         doc.put("merged", r.merged());
         doc.put("seed", runSeed);
         doc.put("prompt_tokens", r.prompt().length);
