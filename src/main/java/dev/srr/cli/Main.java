@@ -12,6 +12,7 @@ import java.io.PrintWriter;
                 + "hidden states, pick the safest.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DemoCommand.class,
                 InfoCommand.class,
                 HiddenCommand.class,
                 GenerateCommand.class,
@@ -21,6 +22,7 @@ import java.io.PrintWriter;
                 ChatCommand.class,
                 FeaturesCommand.class,
                 TrainCommand.class,
+                RespondCommand.class,
                 BenchCommand.class,
         })
 public final class Main implements Runnable {
