@@ -95,22 +95,22 @@ final class F16Kernels {
             a32 = o2.fma(xo, e2.fma(xe, a32));
             a33 = o3.fma(xo, e3.fma(xe, a33));
         }
-        sums[0] = a00.reduceLanes(VectorOperators.ADD);
-        sums[1] = a01.reduceLanes(VectorOperators.ADD);
-        sums[2] = a02.reduceLanes(VectorOperators.ADD);
-        sums[3] = a03.reduceLanes(VectorOperators.ADD);
-        sums[4] = a10.reduceLanes(VectorOperators.ADD);
-        sums[5] = a11.reduceLanes(VectorOperators.ADD);
-        sums[6] = a12.reduceLanes(VectorOperators.ADD);
-        sums[7] = a13.reduceLanes(VectorOperators.ADD);
-        sums[8] = a20.reduceLanes(VectorOperators.ADD);
-        sums[9] = a21.reduceLanes(VectorOperators.ADD);
-        sums[10] = a22.reduceLanes(VectorOperators.ADD);
-        sums[11] = a23.reduceLanes(VectorOperators.ADD);
-        sums[12] = a30.reduceLanes(VectorOperators.ADD);
-        sums[13] = a31.reduceLanes(VectorOperators.ADD);
-        sums[14] = a32.reduceLanes(VectorOperators.ADD);
-        sums[15] = a33.reduceLanes(VectorOperators.ADD);
+        sums[0] = Lanes.sum(a00);
+        sums[1] = Lanes.sum(a01);
+        sums[2] = Lanes.sum(a02);
+        sums[3] = Lanes.sum(a03);
+        sums[4] = Lanes.sum(a10);
+        sums[5] = Lanes.sum(a11);
+        sums[6] = Lanes.sum(a12);
+        sums[7] = Lanes.sum(a13);
+        sums[8] = Lanes.sum(a20);
+        sums[9] = Lanes.sum(a21);
+        sums[10] = Lanes.sum(a22);
+        sums[11] = Lanes.sum(a23);
+        sums[12] = Lanes.sum(a30);
+        sums[13] = Lanes.sum(a31);
+        sums[14] = Lanes.sum(a32);
+        sums[15] = Lanes.sum(a33);
         for (int i = bound; i < n; i++) {
             for (int r = 0; r < 4; r++) {
                 float wv = scalar(w, w0 + r * rowBytes + 2L * i);
@@ -140,10 +140,10 @@ final class F16Kernels {
             a3 = even(v3).fma(xe, a3);
             b3 = odd(v3).fma(xo, b3);
         }
-        sums[0] = a0.add(b0).reduceLanes(VectorOperators.ADD);
-        sums[1] = a1.add(b1).reduceLanes(VectorOperators.ADD);
-        sums[2] = a2.add(b2).reduceLanes(VectorOperators.ADD);
-        sums[3] = a3.add(b3).reduceLanes(VectorOperators.ADD);
+        sums[0] = Lanes.sum(a0.add(b0));
+        sums[1] = Lanes.sum(a1.add(b1));
+        sums[2] = Lanes.sum(a2.add(b2));
+        sums[3] = Lanes.sum(a3.add(b3));
         for (int i = bound; i < n; i++) {
             float xv = x[x0 + i];
             for (int r = 0; r < 4; r++) sums[r] += scalar(w, w0 + r * rowBytes + 2L * i) * xv;
@@ -159,7 +159,7 @@ final class F16Kernels {
             a = even(v).fma(FloatVector.fromArray(F, x, x0 + i), a);
             b = odd(v).fma(FloatVector.fromArray(F, x, x0 + i + L), b);
         }
-        float s = a.add(b).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(a.add(b));
         for (int i = bound; i < n; i++) s += scalar(w, w0 + 2L * i) * x[x0 + i];
         return s;
     }

@@ -49,7 +49,7 @@ public final class MemoryBandwidth {
             c = c.add(FloatVector.fromMemorySegment(Vec.F, buf, i + 2 * step, Vec.LE));
             d = d.add(FloatVector.fromMemorySegment(Vec.F, buf, i + 3 * step, Vec.LE));
         }
-        float s = a.add(b).add(c).add(d).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(a.add(b).add(c).add(d));
         for (; i < to; i += 4) s += buf.get(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
         return s;
     }
