@@ -12,6 +12,7 @@ import java.io.PrintWriter;
                 + "hidden states, pick the safest.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DemoCommand.class,
                 InfoCommand.class,
                 HiddenCommand.class,
                 GenerateCommand.class,
@@ -24,6 +25,8 @@ import java.io.PrintWriter;
                 EvalCommand.class,
                 RankCommand.class,
                 SplitCommand.class,
+                RespondCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

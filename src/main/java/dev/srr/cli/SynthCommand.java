@@ -50,6 +50,9 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--vocab", description = "Override the vocabulary size.")
     Integer vocab;
 
+    @Option(names = "--tie-embeddings", negatable = true, description = "Share the embedding with the output projection (default: as the preset).")
+    Boolean tie;
+
     @Option(names = "--shard-mb", defaultValue = "2000", description = "Largest shard in MB (default: ${DEFAULT-VALUE}).")
     long shardMb;
 
@@ -62,6 +65,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SynthPreset p = SynthPreset.named(like).with(layers, hidden, intermediate, heads, kvHeads, vocab);
+        if (tie != null) p = p.withTiedEmbeddings(tie);
         if (p.hidden() % p.heads() != 0 || p.heads() % p.kvHeads() != 0) {
             throw new SrrException("--hidden must be a multiple of --heads, and --heads a multiple of --kv-heads");
         }
@@ -85,7 +89,10 @@ public final class SynthCommand implements Callable<Integer> {
         if (tokenizer != null) {
             try {
                 for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
-                    if (Files.isRegularFile(tokenizer.resolve(f))) Files.copy(tokenizer.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                    if (Files.isRegularFile(tokenizer.resolve(f))) {
+                        Files.copy(tokenizer.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                        dev.srr.io.AtomicFiles.publish(out.resolve(f), "rw-r--r--");
+                    }
                 }
             } catch (IOException e) {
                 throw new SrrException(out + ": cannot copy tokenizer: " + e.getMessage());

@@ -4,6 +4,9 @@ import dev.srr.model.ModelConfig;
 
 /** Causal grouped-query attention over the host KV cache, following shared prefixes into parent sequences. */
 final class CpuAttention {
+    /** Per-thread score buffer, grown to the longest sequence seen (no allocation per decode step). */
+    private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[][]{new float[256]});
+
     private CpuAttention() {
     }
 
@@ -26,14 +29,15 @@ final class CpuAttention {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         int window = c.slidingWindow();
         Parallel.forRange(rows * heads, 1, (from, to) -> {
-            float[] scores = new float[64];
+            float[][] holder = SCORES.get();
+            float[] scores = holder[0];
             for (int task = from; task < to; task++) {
                 int r = task / heads;
                 int h = task % heads;
                 int pos = s.positions()[r];
                 int start = window > 0 ? Math.max(0, pos - window + 1) : 0;
                 int n = pos - start + 1;
-                if (scores.length < n) scores = new float[Math.max(n, scores.length * 2)];
+                if (scores.length < n) scores = holder[0] = new float[Math.max(n, scores.length * 2)];
                 int qOff = r * c.qDim() + h * headDim;
                 int kvOff = (h / group) * headDim;
                 CpuKvCache.Sequence seq = cache.get(s.sequences()[r]);
@@ -70,7 +74,7 @@ final class CpuAttention {
                     for (int t = lo; t < hi; t++) {
                         float w = scores[t - start] * inv;
                         int vOff = (t - cur.prefixLength) * kvDim + kvOff;
-                        for (int j = 0; j < headDim; j++) out[oOff + j] += w * values[vOff + j];
+                        CpuKernels.axpy(w, values, vOff, out, oOff, headDim);
                     }
                     hi = cur.prefixLength;
                     if (hi <= start || cur.parent == null) break;

@@ -10,15 +10,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Runs the layer plan op by op on the CPU with the Vector API, weights read in place from the mapped files. */
+/**
+ * Runs the layer plan on the CPU with the Vector API, weights read in place from the mapped files. The plan is
+ * regrouped once ({@link FusedPlan}) so projections of one input share one packing and one parallel pass,
+ * SwiGLU runs inside the gate/up pass and residual adds inside the projection that feeds them.
+ */
 public final class CpuBackend implements Backend {
     private final ModelConfig config;
     private final Weights weights;
-    private final List<List<Op>> plans;
+    private final List<List<FusedPlan.Exec>> plans;
     private final Map<String, float[]> smallVectors = new HashMap<>();
     private final RopeTable rope;
     private final CpuKvCache cache;
     private final EnumMap<Buf, float[]> buffers = new EnumMap<>(Buf.class);
+    /** Scratch: a projection's input packed for its kernels (reused across steps: decode allocates nothing big). */
+    private float[] packed = new float[0];
+    private float[] row = new float[0];
     private final Tensor embedding;
     private final Tensor lmHead;
     private final float[] finalNorm;
@@ -27,7 +34,8 @@ public final class CpuBackend implements Backend {
     public CpuBackend(ModelConfig config, Weights weights) {
         this.config = config;
         this.weights = weights;
-        this.plans = java.util.stream.IntStream.range(0, config.numLayers()).mapToObj(i -> LayerPlan.layer(config, i)).toList();
+        this.plans = java.util.stream.IntStream.range(0, config.numLayers())
+                .mapToObj(i -> FusedPlan.of(LayerPlan.layer(config, i))).toList();
         this.rope = new RopeTable(config);
         this.cache = new CpuKvCache(config.numLayers(), config.kvDim(), config.maxPositions());
         this.embedding = weights.all().get(ModelWeights.EMBED);
@@ -58,13 +66,16 @@ public final class CpuBackend implements Backend {
     public void embed(Step step) {
         this.step = step;
         int rows = step.rows();
+        int widest = 0;
         for (Buf b : Buf.values()) {
             int need = rows * b.width(config);
+            widest = Math.max(widest, need);
             if (buffers.get(b).length < need) buffers.put(b, new float[need]);
         }
+        if (packed.length < widest) packed = new float[widest];
         int d = config.hiddenSize();
         float[] x = buf(Buf.X);
-        float[] row = new float[d];
+        if (row.length < d) row = new float[d];
         for (int r = 0; r < rows; r++) {
             int t = step.tokens()[r];
             if (t < 0 || t >= config.vocabSize()) {
@@ -77,7 +88,46 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void layer(int layer, Step step) {
-        for (Op op : plans.get(layer)) execute(op, step);
+        int rows = step.rows();
+        for (FusedPlan.Exec e : plans.get(layer)) {
+            switch (e) {
+                case FusedPlan.Exec.Single single -> execute(single.op(), step);
+                case FusedPlan.Exec.Projections p -> {
+                    MatMul.Target[] targets = new MatMul.Target[p.linears().size()];
+                    for (int j = 0; j < targets.length; j++) {
+                        Op.Linear l = p.linears().get(j);
+                        Buf out = p.outs().get(j);
+                        targets[j] = new MatMul.Target(weights.all().get(l.weight()), vector(l.bias()), buf(out),
+                                out.width(config), p.accumulate().get(j));
+                    }
+                    int inW = p.in().width(config);
+                    float[] x = pack(p.in(), rows, inW, targets);
+                    MatMul.linear(x, rows, inW, targets);
+                }
+                case FusedPlan.Exec.GateUp g -> {
+                    int w = g.gate().out().width(config);
+                    MatMul.Target gate = new MatMul.Target(weights.all().get(g.gate().weight()), vector(g.gate().bias()),
+                            buf(g.gate().out()), w, false);
+                    MatMul.Target up = new MatMul.Target(weights.all().get(g.up().weight()), vector(g.up().bias()),
+                            buf(g.up().out()), w, false);
+                    int inW = g.gate().in().width(config);
+                    MatMul.gateUp(pack(g.gate().in(), rows, inW, gate, up), rows, inW, gate, up);
+                }
+            }
+        }
+    }
+
+    /** Packs {@code rows} rows of {@code in} for the targets' kernels, which must agree on a layout. */
+    private float[] pack(Buf in, int rows, int inW, MatMul.Target... targets) {
+        Packing layout = Packing.of(targets[0].weight().dtype());
+        for (MatMul.Target t : targets) {
+            if (Packing.of(t.weight().dtype()) != layout) {
+                throw new dev.srr.SrrException("projections of " + in + " mix weight dtypes " + t.weight().dtype()
+                        + " and " + targets[0].weight().dtype() + "; srr expects one dtype per layer");
+            }
+        }
+        layout.pack(buf(in), rows, inW, packed);
+        return packed;
     }
 
     private void execute(Op op, Step s) {
@@ -104,9 +154,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void logits(int[] rows, float[] out) {
         int d = config.hiddenSize();
-        float[] in = new float[rows.length * d];
-        read(Buf.NORMED, rows, in);
-        CpuKernels.linear(in, out, rows.length, d, config.vocabSize(), lmHead, null);
+        if (packed.length < rows.length * d) packed = new float[rows.length * d];
+        Packing.of(lmHead.dtype()).pack(buf(Buf.NORMED), rows, d, packed);
+        MatMul.linear(packed, rows.length, d, new MatMul.Target(lmHead, null, out, config.vocabSize(), false));
     }
 
     @Override

@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
-/** The CPU backend's hot loops. Everything accumulates in float32 from weights in their stored dtype. */
+/** The CPU backend's element-wise and row loops. Everything accumulates in float32 from weights in their stored dtype. */
 public final class CpuKernels {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Vec.F;
 
     private CpuKernels() {
     }
@@ -21,9 +21,20 @@ public final class CpuKernels {
         for (; i < bound; i += F.length()) {
             acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
+    }
+
+    /** {@code acc[accOff + i] += w * x[xOff + i]} for i < n. */
+    public static void axpy(float w, float[] x, int xOff, float[] acc, int accOff, int n) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        FloatVector wv = FloatVector.broadcast(F, w);
+        for (; i < bound; i += F.length()) {
+            wv.fma(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, acc, accOff + i)).intoArray(acc, accOff + i);
+        }
+        for (; i < n; i++) acc[accOff + i] += w * x[xOff + i];
     }
 
     /** Widens {@code n} elements of {@code w} starting at element {@code from} into {@code out}. */
@@ -40,16 +51,15 @@ public final class CpuKernels {
         }
     }
 
-    /** {@code out[r, o] = sum_i in[r, i] * w[o, i] + bias[o]} for {@code rows} rows; w is [outW, inW]. */
+    /**
+     * {@code out[r, o] = sum_i in[r, i] * w[o, i] + bias[o]} for {@code rows} rows; w is [outW, inW]. A
+     * convenience over {@link MatMul} that packs the input itself (the backend packs once per shared input).
+     */
     public static void linear(float[] in, float[] out, int rows, int inW, int outW, Tensor w, float[] bias) {
-        Parallel.forRange(outW, 16, (from, to) -> {
-            float[] row = new float[inW];
-            for (int o = from; o < to; o++) {
-                widen(w, (long) o * inW, row, inW);
-                float b = bias == null ? 0f : bias[o];
-                for (int r = 0; r < rows; r++) out[r * outW + o] = dot(row, 0, in, r * inW, inW) + b;
-            }
-        });
+        if (w.dim(0) != outW || w.dim(1) != inW) throw new IllegalArgumentException("weight " + w.shapeString() + " is not [" + outW + ", " + inW + "]");
+        float[] packed = new float[rows * inW];
+        Packing.of(w.dtype()).pack(in, rows, inW, packed);
+        MatMul.linear(packed, rows, inW, new MatMul.Target(w, bias, out, outW, false));
     }
 
     /** RMSNorm of {@code rows} rows of width {@code w}, as transformers computes it in float32. */
@@ -60,7 +70,13 @@ public final class CpuKernels {
     static void rmsNormRow(float[] in, int inOff, float[] out, int outOff, int w, float[] weight, float eps) {
         float ss = dot(in, inOff, in, inOff, w);
         float scale = (float) (1.0 / Math.sqrt(ss / w + eps));
-        for (int i = 0; i < w; i++) out[outOff + i] = weight[i] * (in[inOff + i] * scale);
+        int i = 0;
+        int bound = F.loopBound(w);
+        for (; i < bound; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, in, inOff + i).mul(scale);
+            FloatVector.fromArray(F, weight, i).mul(x).intoArray(out, outOff + i);
+        }
+        for (; i < w; i++) out[outOff + i] = weight[i] * (in[inOff + i] * scale);
     }
 
     /** RMSNorm over each {@code headDim} slice of every row, in place. */
@@ -76,12 +92,22 @@ public final class CpuKernels {
     /** Rotates each head's halves (transformers' rotate_half convention) by the row's position angles. */
     public static void rope(float[] buf, int rows, int heads, int headDim, int[] positions, RopeTable table) {
         int half = headDim / 2;
+        int bound = F.loopBound(half);
         for (int r = 0; r < rows; r++) {
             float[] cos = table.cos(positions[r]);
             float[] sin = table.sin(positions[r]);
             for (int h = 0; h < heads; h++) {
                 int off = (r * heads + h) * headDim;
-                for (int j = 0; j < half; j++) {
+                int j = 0;
+                for (; j < bound; j += F.length()) {
+                    FloatVector a = FloatVector.fromArray(F, buf, off + j);
+                    FloatVector b = FloatVector.fromArray(F, buf, off + j + half);
+                    FloatVector c = FloatVector.fromArray(F, cos, j);
+                    FloatVector s = FloatVector.fromArray(F, sin, j);
+                    a.mul(c).sub(b.mul(s)).intoArray(buf, off + j);
+                    b.mul(c).add(a.mul(s)).intoArray(buf, off + j + half);
+                }
+                for (; j < half; j++) {
                     float a = buf[off + j];
                     float b = buf[off + j + half];
                     buf[off + j] = a * cos[j] - b * sin[j];
@@ -92,13 +118,30 @@ public final class CpuKernels {
     }
 
     public static void swiGlu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        swiGlu(gate, 0, up, 0, n);
+    }
+
+    /** {@code gate = silu(gate) * up} over n elements, in place. */
+    public static void swiGlu(float[] gate, int gOff, float[] up, int uOff, int n) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        for (; i < bound; i += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, gate, gOff + i);
+            FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            silu.mul(FloatVector.fromArray(F, up, uOff + i)).intoArray(gate, gOff + i);
+        }
+        for (; i < n; i++) {
+            float g = gate[gOff + i];
+            gate[gOff + i] = g / (1f + (float) Math.exp(-g)) * up[uOff + i];
         }
     }
 
     public static void add(float[] acc, float[] in, int n) {
-        for (int i = 0; i < n; i++) acc[i] += in[i];
+        int i = 0;
+        int bound = F.loopBound(n);
+        for (; i < bound; i += F.length()) {
+            FloatVector.fromArray(F, acc, i).add(FloatVector.fromArray(F, in, i)).intoArray(acc, i);
+        }
+        for (; i < n; i++) acc[i] += in[i];
     }
 }

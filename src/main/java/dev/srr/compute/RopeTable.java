@@ -11,7 +11,11 @@ public final class RopeTable {
     private float[][] sin = new float[0][];
 
     public RopeTable(ModelConfig c) {
-        this.inverseFrequencies = c.rope().inverseFrequencies(c.headDim());
+        this(c.rope().inverseFrequencies(c.headDim()));
+    }
+
+    RopeTable(float[] inverseFrequencies) {
+        this.inverseFrequencies = inverseFrequencies;
     }
 
     public float[] cos(int pos) {

@@ -34,6 +34,11 @@ public record SynthPreset(String family, int hidden, int intermediate, int layer
         return p;
     }
 
+    public SynthPreset withTiedEmbeddings(boolean tiedEmbeddings) {
+        return new SynthPreset(family, hidden, intermediate, layers, heads, kvHeads, headDim, vocab, tiedEmbeddings, ropeTheta,
+                ropeScaling, maxPositions, rmsEps);
+    }
+
     public SynthPreset with(Integer layers, Integer hidden, Integer intermediate, Integer heads, Integer kvHeads, Integer vocab) {
         int h = hidden != null ? hidden : this.hidden;
         int nh = heads != null ? heads : this.heads;

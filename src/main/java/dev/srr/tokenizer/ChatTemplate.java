@@ -13,7 +13,6 @@ import dev.srr.SrrException;
 import jinjava.javax.el.CompositeELResolver;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -27,7 +26,6 @@ import java.util.Map;
  * Jinjava does the rendering; this class fills in what Hugging Face templates need from Jinja2/Python.
  */
 final class ChatTemplate {
-    private static final ThreadLocal<String> RAISED = new ThreadLocal<>();
 
     private final String source;
     private final String where;
@@ -67,14 +65,15 @@ final class ChatTemplate {
         jinjava = new Jinjava(config);
         try {
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
-                    ChatTemplate.class.getDeclaredMethod("raiseException", String.class)));
+                    JinjaFunctions.class.getDeclaredMethod("raiseException", String.class)));
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
-                    ChatTemplate.class.getDeclaredMethod("strftimeNow", String.class)));
+                    JinjaFunctions.class.getDeclaredMethod("strftimeNow", String.class)));
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(e);
         }
         jinjava.getGlobalContext().registerFilter(new ToJsonFilter());
         jinjava.getGlobalContext().registerFilter(new TrimFilter());
+        jinjava.getGlobalContext().registerFilter(new PrintFilter());
     }
 
     /**
@@ -117,15 +116,14 @@ final class ChatTemplate {
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("tools", null);
         context.put("documents", null);
-        RAISED.remove();
+        JinjaFunctions.takeRaised();
         RenderResult result;
         try {
             result = jinjava.renderForResult(source, context);
         } catch (RuntimeException e) {
             throw new SrrException(where + ": chat template failed: " + messageOf(e));
         }
-        String raised = RAISED.get();
-        RAISED.remove();
+        String raised = JinjaFunctions.takeRaised();
         if (raised != null) throw new SrrException(where + ": chat template raised: " + raised);
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
@@ -161,17 +159,6 @@ final class ChatTemplate {
         return map;
     }
 
-    /** raise_exception(message): the template refuses the conversation. */
-    public static String raiseException(String message) {
-        RAISED.set(message);
-        throw new IllegalStateException(message);
-    }
-
-    /** strftime_now(format): the current local time in a Python strftime format. */
-    public static String strftimeNow(String format) {
-        return PythonTime.strftime(LocalDateTime.now(), format);
-    }
-
     /** tojson with Python's json.dumps layout (transformers overrides Jinja2's own tojson the same way). */
     private static final class ToJsonFilter implements Filter {
         @Override
@@ -203,6 +190,20 @@ final class ChatTemplate {
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
             if (var == null) return "";
             return PythonStrings.strip(var.toString(), args.length > 0 ? args[0] : null, true, true);
+        }
+    }
+
+    /** What {{ ... }} prints: Python's str() for booleans (True/False); anything else as Jinjava prints it. */
+    private static final class PrintFilter implements Filter {
+        @Override
+        public String getName() {
+            return JinjaCompat.PRINT_FILTER;
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var instanceof Boolean b) return b ? "True" : "False";
+            return var;
         }
     }
 }

@@ -12,6 +12,9 @@ final class JinjaCompat {
     private static final Pattern REVERSED_SLICE =
             Pattern.compile("([A-Za-z_][\\w.]*(?:\\[[^\\[\\]]*\\])*)\\[::-1\\]");
 
+    /** The filter every printed expression goes through (see ChatTemplate.PrintFilter). */
+    static final String PRINT_FILTER = "srr_python_print";
+
     private JinjaCompat() {
     }
 
@@ -37,7 +40,8 @@ final class JinjaCompat {
                 out.append(template, open + 2, template.length());
                 break;
             }
-            out.append(rewriteExpression(template.substring(open + 2, end)));
+            String inside = rewriteExpression(template.substring(open + 2, end));
+            out.append(close.equals("}}") ? printedThroughFilter(inside) : inside);
             i = end;
         }
         return out.toString();
@@ -51,9 +55,10 @@ final class JinjaCompat {
         return Math.min(a, b);
     }
 
-    /** Where the tag closes, skipping string literals. */
+    /** Where the tag closes, skipping string literals and dict literals (which may end in "}}"). */
     private static int tagEnd(String s, int from, String close) {
         char quote = 0;
+        int braces = 0;
         for (int i = from; i < s.length() - 1; i++) {
             char c = s.charAt(i);
             if (quote != 0) {
@@ -61,16 +66,57 @@ final class JinjaCompat {
                 else if (c == quote) quote = 0;
             } else if (c == '\'' || c == '"') {
                 quote = c;
-            } else if (s.startsWith(close, i)) {
+            } else if (braces == 0 && s.startsWith(close, i)) {
                 return i;
+            } else if (c == '{') {
+                braces++;
+            } else if (c == '}') {
+                braces--;
             }
         }
         return -1;
     }
 
+    /** {{ x }} becomes {{ (x)|filter }} so booleans print as Python prints them; "-" markers stay outside. */
+    private static String printedThroughFilter(String inside) {
+        String body = inside;
+        String lead = "";
+        String trail = "";
+        if (body.startsWith("-") || body.startsWith("+")) {
+            lead = body.substring(0, 1);
+            body = body.substring(1);
+        }
+        if (body.endsWith("-")) {
+            trail = "-";
+            body = body.substring(0, body.length() - 1);
+        }
+        if (body.isBlank()) return inside;
+        return lead + " (" + body + ")|" + PRINT_FILTER + " " + trail;
+    }
+
     private static String rewriteExpression(String expr) {
-        expr = parenthesizeKeywordArguments(expr);
+        expr = separateClosingBraces(parenthesizeKeywordArguments(expr));
         return REVERSED_SLICE.matcher(expr).replaceAll(m -> Matcher.quoteReplacement("(" + m.group(1) + "|reverse|list)"));
+    }
+
+    /** Jinjava would end the tag at the "}}" of a nested dict literal; "} }" means the same. */
+    private static String separateClosingBraces(String expr) {
+        if (!expr.contains("}}")) return expr;
+        StringBuilder out = new StringBuilder(expr.length() + 4);
+        char quote = 0;
+        for (int i = 0; i < expr.length(); i++) {
+            char c = expr.charAt(i);
+            out.append(c);
+            if (quote != 0) {
+                if (c == '\\' && i + 1 < expr.length()) out.append(expr.charAt(++i));
+                else if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '}' && i + 1 < expr.length() && expr.charAt(i + 1) == '}') {
+                out.append(' ');
+            }
+        }
+        return out.toString();
     }
 
     /**

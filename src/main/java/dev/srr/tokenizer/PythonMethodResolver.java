@@ -88,9 +88,24 @@ final class PythonMethodResolver extends ELResolver {
         return sb.toString();
     }
 
+    /**
+     * s[i] on a string, negative i counting from the end (Jinjava has no string subscripts). Jinjava hands
+     * integer subscripts over as their decimal text.
+     */
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
-        return null;
+        if (!(base instanceof String s) || property == null) return null;
+        int index;
+        try {
+            index = Integer.parseInt(property.toString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        int[] cps = s.codePoints().toArray();
+        int i = index < 0 ? cps.length + index : index;
+        if (i < 0 || i >= cps.length) return null;
+        context.setPropertyResolved(true);
+        return new String(cps, i, 1);
     }
 
     @Override

@@ -1,0 +1,114 @@
+package dev.srr.bench;
+
+import dev.srr.compute.KvCache;
+import dev.srr.compute.Step;
+import dev.srr.engine.CaptureRequest;
+import dev.srr.engine.GreedyDecoder;
+import dev.srr.engine.Pooling;
+import dev.srr.engine.Transformer;
+import dev.srr.model.ModelConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The workloads of {@code srr bench}, each returning tokens per second of one run. Token ids are seeded
+ * random (throughput does not depend on them; attention cost does depend on lengths, which are fixed).
+ */
+public final class ModelBench {
+    private final Transformer model;
+    private final ModelConfig config;
+    private final Random random = new Random(7);
+
+    public ModelBench(Transformer model) {
+        this.model = model;
+        this.config = model.config();
+    }
+
+    private int[] tokens(int n) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = random.nextInt(config.vocabSize());
+        return t;
+    }
+
+    private static double perSecond(long tokens, long startNanos) {
+        return tokens / ((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /** Prompt processing: one sequence of {@code n} tokens in one batched step, logits of the last row (pp). */
+    public double prefill(int n) {
+        int[] prompt = tokens(n);
+        CaptureRequest req = new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
+        long t0 = System.nanoTime();
+        model.forward(List.of(prompt), req, null);
+        return perSecond(n, t0);
+    }
+
+    /**
+     * Decode: {@code k} sequences forked from a shared prompt of {@code promptLength} tokens, then {@code n}
+     * steps of one token each, all k rows in one step, greedy from their own logits. Aggregate tokens/s of
+     * the steps (k = 1 with no prompt is llama-bench's tg).
+     */
+    public double decode(int n, int k, int promptLength) {
+        KvCache cache = model.cache();
+        int parent = -1;
+        int[] seqs = new int[k];
+        int[] next = new int[k];
+        try {
+            if (promptLength > 0) {
+                parent = cache.newSequence();
+                CaptureRequest req = new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
+                model.forwardInto(List.of(tokens(promptLength)), new int[]{parent}, req, null);
+                for (int s = 0; s < k; s++) seqs[s] = cache.fork(parent, promptLength);
+            } else {
+                for (int s = 0; s < k; s++) seqs[s] = cache.newSequence();
+            }
+            for (int s = 0; s < k; s++) next[s] = random.nextInt(config.vocabSize());
+            int[] all = new int[k];
+            for (int s = 0; s < k; s++) all[s] = s;
+            int vocab = config.vocabSize();
+            int[] none = new int[0];
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                int[] positions = new int[k];
+                java.util.Arrays.fill(positions, promptLength + i);
+                float[] logits = model.step(new Step(next.clone(), seqs, positions), none, none, false, all).logits();
+                for (int s = 0; s < k; s++) next[s] = argmax(logits, s * vocab, vocab);
+            }
+            return perSecond((long) n * k, t0);
+        } finally {
+            for (int s : seqs) if (s >= 0 && (promptLength == 0 || s != parent)) cache.release(s);
+            if (parent >= 0) cache.release(parent);
+        }
+    }
+
+    private static int argmax(float[] v, int off, int n) {
+        if (off == 0 && n == v.length) return GreedyDecoder.argmax(v);
+        int best = 0;
+        for (int i = 1; i < n; i++) if (v[off + i] > v[off + best]) best = i;
+        return best;
+    }
+
+    /**
+     * SRR feature encoding: {@code lists} token lists of {@code length} each in one batched forward, mean-pooled
+     * hidden state at {@code layer} (a hidden_states index), no logits. The forward stops at that layer.
+     */
+    public double encode(int lists, int length, int layer) {
+        return encode(lists, length, CaptureRequest.of(new int[]{layer}, Pooling.MEAN));
+    }
+
+    /** The same features the way a plain full forward gets them: every layer and logits for every position. */
+    public double encodeWithAllLogits(int lists, int length) {
+        return encode(lists, length, new CaptureRequest(new int[]{config.numLayers()}, new Pooling[]{Pooling.MEAN},
+                false, CaptureRequest.Logits.ALL));
+    }
+
+    private double encode(int lists, int length, CaptureRequest request) {
+        List<int[]> seqs = new ArrayList<>();
+        for (int i = 0; i < lists; i++) seqs.add(tokens(length));
+        long t0 = System.nanoTime();
+        model.forward(seqs, request, null);
+        return perSecond((long) lists * length, t0);
+    }
+}

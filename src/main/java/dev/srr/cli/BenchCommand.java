@@ -1,0 +1,169 @@
+package dev.srr.cli;
+
+import dev.srr.bench.ModelBench;
+import dev.srr.bench.ProcessMemory;
+import dev.srr.bench.Stats;
+import dev.srr.compute.MemoryBandwidth;
+import dev.srr.compute.Parallel;
+import dev.srr.engine.LoadedModel;
+import dev.srr.io.Json;
+import dev.srr.model.ModelConfig;
+import dev.srr.model.ModelWeights;
+import dev.srr.model.Weights;
+import dev.srr.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure throughput in the style of llama-bench: prompt processing (pp), decode (tg) with one "
+                + "and with K sequences per step, SRR feature encoding stopping at the 25% layer and at the last, the "
+                + "machine's memory read bandwidth and the decode ceiling it implies.",
+                "Each test runs once untimed (JIT warm-up), then --repeat times; the median is reported with the spread."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL_DIR", description = "Checkpoint folder.")
+    Path model;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Option(names = "--repeat", defaultValue = "3", description = "Timed runs per test (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--pp", defaultValue = "512", description = "Prompt tokens for pp (default: ${DEFAULT-VALUE}; 0 skips).")
+    int pp;
+
+    @Option(names = "--tg", defaultValue = "128", description = "Decode steps for tg (default: ${DEFAULT-VALUE}; 0 skips).")
+    int tg;
+
+    @Option(names = "--k", defaultValue = "8", description = "Sequences decoding together in batched tg (default: ${DEFAULT-VALUE}; 0 skips).")
+    int k;
+
+    @Option(names = "--k-prompt", defaultValue = "32", description = "Shared prompt the K sequences fork from (default: ${DEFAULT-VALUE}).")
+    int kPrompt;
+
+    @Option(names = "--encode", defaultValue = "8x256", description = "SRR encode lists x tokens (default: ${DEFAULT-VALUE}; 0 skips).")
+    String encode;
+
+    @Option(names = "--encode-logits", description = "Also time encode as a plain full forward does it: all layers and "
+            + "logits for every position (needs lists x tokens x vocab floats of heap).")
+    boolean encodeLogits;
+
+    @Option(names = "--stream-mb", defaultValue = "1024", description = "Buffer for the bandwidth test in MiB (default: ${DEFAULT-VALUE}; 0 skips).")
+    int streamMb;
+
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    private PrintWriter err;
+
+    @Override
+    public Integer call() {
+        if (repeat < 1) throw new dev.srr.SrrException("--repeat must be at least 1");
+        err = spec.commandLine().getErr();
+        Map<String, Object> report = new LinkedHashMap<>();
+        Map<String, Object> tests = new LinkedHashMap<>();
+        try (LoadedModel m = LoadedModel.open(model, backend)) {
+            ModelConfig c = m.config();
+            Weights w = m.checkpoint().weights();
+            long decodeBytes = decodeBytes(c, w);
+            report.put("model", model.toString());
+            report.put("family", c.modelType());
+            report.put("dtype", c.dtype());
+            report.put("weight_bytes", w.totalBytes());
+            report.put("decode_bytes_per_token", decodeBytes);
+            report.put("backend", backend);
+            report.put("threads", Parallel.THREADS);
+            report.put("cpus", Runtime.getRuntime().availableProcessors());
+            report.put("java", Runtime.version().toString());
+            report.put("repeat", repeat);
+            ModelBench b = new ModelBench(m.transformer());
+            if (pp > 0) tests.put("pp" + pp, run("pp" + pp, () -> b.prefill(pp)));
+            if (tg > 0) tests.put("tg" + tg, run("tg" + tg, () -> b.decode(tg, 1, 0)));
+            if (tg > 0 && k > 1) tests.put("tg" + tg + "_k" + k, run("tg" + tg + " k=" + k, () -> b.decode(tg, k, kPrompt)));
+            if (!encode.equals("0")) {
+                String[] parts = encode.toLowerCase().split("x");
+                int lists = Integer.parseInt(parts[0]);
+                int len = Integer.parseInt(parts[1]);
+                int quarter = c.quarterLayer();
+                Stats q = run("encode " + encode + " @" + quarter, () -> b.encode(lists, len, quarter));
+                Stats full = run("encode " + encode + " @" + c.numLayers(), () -> b.encode(lists, len, c.numLayers()));
+                tests.put("encode_" + encode + "_layer" + quarter, q);
+                tests.put("encode_" + encode + "_layer" + c.numLayers(), full);
+                report.put("encode_speedup_quarter_vs_full", q.median() / full.median());
+                if (encodeLogits) {
+                    Stats logits = run("encode " + encode + " all layers + logits", () -> b.encodeWithAllLogits(lists, len));
+                    tests.put("encode_" + encode + "_with_logits", logits);
+                    report.put("encode_speedup_quarter_vs_full_with_logits", q.median() / logits.median());
+                }
+            }
+            if (streamMb > 0) {
+                err.println("bench: memory bandwidth over " + streamMb + " MiB ...");
+                double bw = MemoryBandwidth.measure(streamMb * (1L << 20), 5);
+                report.put("memory_read_gb_s", bw / 1e9);
+                double ceiling = bw / decodeBytes;
+                report.put("decode_ceiling_tok_s", ceiling);
+                if (tests.get("tg" + tg) instanceof Stats s) report.put("decode_fraction_of_ceiling", s.median() / ceiling);
+            }
+            report.put("memory_kb", ProcessMemory.snapshot());
+        }
+        report.put("tests", toMaps(tests));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) out.println(Json.write(report));
+        else print(out, report, tests);
+        return 0;
+    }
+
+    /** Bytes a decode step streams: every layer's matrices plus the output projection (one embedding row is noise). */
+    static long decodeBytes(ModelConfig c, Weights w) {
+        long bytes = 0;
+        for (Map.Entry<String, Tensor> e : w.all().entrySet()) {
+            if (e.getKey().startsWith("model.layers.")) bytes += e.getValue().data().byteSize();
+        }
+        return bytes + w.all().get(ModelWeights.lmHead(c)).data().byteSize();
+    }
+
+    private Stats run(String name, DoubleSupplier test) {
+        err.println("bench: " + name + " (warm-up + " + repeat + ")");
+        test.getAsDouble();
+        double[] s = new double[repeat];
+        for (int i = 0; i < repeat; i++) s[i] = test.getAsDouble();
+        return new Stats(s);
+    }
+
+    private static Map<String, Object> toMaps(Map<String, Object> tests) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        tests.forEach((k, v) -> m.put(k, v instanceof Stats s ? s.toMap() : v));
+        return m;
+    }
+
+    private static void print(PrintWriter out, Map<String, Object> report, Map<String, Object> tests) {
+        out.printf("model %s (%s, %s), %,d weight bytes, backend %s, %s threads, Java %s%n", report.get("model"),
+                report.get("family"), report.get("dtype"), (Long) report.get("weight_bytes"), report.get("backend"),
+                report.get("threads"), report.get("java"));
+        out.printf("| %-24s | %12s | %22s |%n", "test", "t/s (median)", "min .. max (stddev)");
+        out.printf("| %-24s | %12s | %22s |%n", "-".repeat(24), "-".repeat(12), "-".repeat(22));
+        tests.forEach((name, v) -> {
+            Stats s = (Stats) v;
+            out.printf("| %-24s | %12.2f | %22s |%n", name, s.median(),
+                    String.format("%.2f .. %.2f (%.2f)", s.min(), s.max(), s.stddev()));
+        });
+        for (String key : new String[]{"encode_speedup_quarter_vs_full", "encode_speedup_quarter_vs_full_with_logits", "memory_read_gb_s", "decode_ceiling_tok_s", "decode_fraction_of_ceiling"}) {
+            if (report.containsKey(key)) out.printf("%-32s %.3f%n", key, (Double) report.get(key));
+        }
+        out.printf("%-32s %,d%n", "decode_bytes_per_token", (Long) report.get("decode_bytes_per_token"));
+        out.printf("%-32s %s%n", "memory_kb", report.get("memory_kb"));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.srr.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.srr.SrrException;
+import dev.srr.io.Json;
+import dev.srr.rank.FeatureExtractor;
+import dev.srr.tokenizer.ModelTokenizer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The prompt options shared by {@code generate} and {@code respond}: ids, text or a messages file. */
+public final class PromptArgs {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--ids", description = "Prompt token ids, comma-separated.")
+        String ids;
+
+        @Option(names = "--prompt", description = "Prompt text, as a user message in the chat template unless --raw (needs tokenizer.json).")
+        String prompt;
+
+        @Option(names = "--messages", paramLabel = "FILE", description = "JSON list of {role, content} chat messages (needs tokenizer.json).")
+        Path messages;
+    }
+
+    @Option(names = "--raw", description = "With --prompt: tokenize the text as is, without the chat template.")
+    boolean raw;
+
+    /**
+     * The prompt's ids. Text goes through the chat template the way the ranker's feature extractor formats
+     * prompts (so generated candidates and training features see the same prompt), or as is with --raw.
+     */
+    int[] ids(Path model, ModelTokenizer tokenizer) {
+        if (input.ids != null) return Ids.parse(input.ids, "--ids");
+        String option = input.prompt != null ? "--prompt" : "--messages";
+        if (tokenizer == null) {
+            throw new SrrException(model + " has no tokenizer.json, which " + option + " needs; pass token ids with --ids");
+        }
+        if (input.prompt != null && raw) return tokenizer.encode(input.prompt, true);
+        ArrayNode messages = input.prompt != null ? userMessage(input.prompt) : readMessages(input.messages);
+        return FeatureExtractor.promptIds(tokenizer, messages);
+    }
+
+    static ArrayNode userMessage(String text) {
+        ArrayNode messages = Json.MAPPER.createArrayNode();
+        messages.addObject().put("role", "user").put("content", text);
+        return messages;
+    }
+
+    /** A JSON list of {role, content} messages, or {"messages": [...]}, as srr chat reads it. */
+    static ArrayNode readMessages(Path file) {
+        JsonNode node = Json.read(file);
+        if (node.isObject() && node.has("messages")) node = node.get("messages");
+        if (!(node instanceof ArrayNode messages) || messages.isEmpty()) {
+            throw new SrrException(file + ": expected a non-empty JSON list of {\"role\", \"content\"} messages");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            if (!m.isObject() || !m.path("role").isTextual() || !m.path("content").isTextual()) {
+                throw new SrrException(file + ": message " + i + " needs a string \"role\" and \"content\"");
+            }
+        }
+        return messages;
+    }
+
+    /** The model folder's tokenizer, or null: runs without one are ids-only (no text, no stop strings). */
+    static ModelTokenizer tokenizerOf(Path model) {
+        boolean present = Files.exists(model.resolve("tokenizer.json")) || Files.exists(model.resolve("tokenizer.json.gz"));
+        return present ? ModelTokenizer.load(model) : null;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.srr.engine;
+
+import dev.srr.SrrException;
+import dev.srr.model.ModelConfig;
+
+/**
+ * Which hidden state generation captures for SRR: a {@code hidden_states} index (0 = embeddings, i = output
+ * of decoder layer i-1, numLayers = after the final norm), or none.
+ */
+public record FeatureSpec(int layer) {
+    private static final int NO_LAYER = -1;
+
+    public static FeatureSpec none() {
+        return new FeatureSpec(NO_LAYER);
+    }
+
+    public static FeatureSpec at(int layer) {
+        if (layer < 0) throw new SrrException("feature layer must be at least 0, got " + layer);
+        return new FeatureSpec(layer);
+    }
+
+    /** The default of SRR: the decoder layer at a quarter of the depth. */
+    public static FeatureSpec quarter(ModelConfig config) {
+        return new FeatureSpec(config.quarterLayer());
+    }
+
+    public boolean enabled() {
+        return layer != NO_LAYER;
+    }
+
+    void check(ModelConfig config) {
+        if (enabled() && layer > config.numLayers()) {
+            throw new SrrException("feature layer " + layer + " is outside 0.." + config.numLayers());
+        }
+    }
+}

@@ -1,0 +1,522 @@
+package dev.srr.compute.tornado;
+
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.HalfFloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * The device kernels, written for TornadoVM's KernelContext API: one work-group per output row (or per row and
+ * head), work-items striding over the reduced dimension, then a tree reduction in local memory. Local sizes are
+ * set per launch (powers of two up to {@link #MAX_LOCAL}). The number of rows of the step is read from the
+ * device-resident {@link StepMeta} so the compiled graphs never change; grids are resized on the host.
+ *
+ * <p>Matrix kernels process {@link #ROW_BLOCK} token rows per work-group with one accumulator each, so a
+ * weight element is read once for up to four tokens (prefill, K candidates decoding together).
+ *
+ * <p>Every weight-reading kernel exists for FP32 ({@link FloatArray}) and FP16 ({@link HalfFloatArray})
+ * weights: TornadoVM needs concrete parameter types. The bodies are the same; only the weight read differs.
+ * Kernel classes must keep their debug info (javac -g, Maven's default) or TornadoVM cannot compile them.
+ */
+public final class Kernels {
+    /** Largest work-group size any launch may use; local arrays are sized for it at compile time. */
+    public static final int MAX_LOCAL = 256;
+    /** Token rows per work-group in the matrix kernels. */
+    public static final int ROW_BLOCK = 4;
+
+    private Kernels() {
+    }
+
+    // ---- residual stream in/out ----
+
+    /** {@code x[r] = embedding[token[r]]}: work-group r copies row r. */
+    public static void embedF32(KernelContext ctx, IntArray meta, FloatArray table, FloatArray x, int d) {
+        int r = ctx.groupIdx;
+        if (r < meta.get(StepMeta.ROWS)) {
+            int from = meta.get(StepMeta.TOKENS + r) * d;
+            for (int i = ctx.localIdx; i < d; i += ctx.localGroupSizeX) x.set(r * d + i, table.get(from + i));
+        }
+    }
+
+    public static void embedF16(KernelContext ctx, IntArray meta, HalfFloatArray table, FloatArray x, int d) {
+        int r = ctx.groupIdx;
+        if (r < meta.get(StepMeta.ROWS)) {
+            int from = meta.get(StepMeta.TOKENS + r) * d;
+            for (int i = ctx.localIdx; i < d; i += ctx.localGroupSizeX) x.set(r * d + i, table.get(from + i).getFloat32());
+        }
+    }
+
+    /** {@code out[i] = src[pick[i]]} for the {@code pick[0]} rows listed in {@code pick[1..]}: what the host reads. */
+    public static void gatherRows(KernelContext ctx, IntArray pick, FloatArray src, FloatArray out, int width) {
+        int i = ctx.groupIdx;
+        if (i < pick.get(0)) {
+            int from = pick.get(1 + i) * width;
+            for (int j = ctx.localIdx; j < width; j += ctx.localGroupSizeX) out.set(i * width + j, src.get(from + j));
+        }
+    }
+
+    /** Rewrites the first element unchanged: makes the init graph allocate and upload a buffer. */
+    public static void touch(KernelContext ctx, FloatArray a) {
+        if (ctx.globalIdx == 0) a.set(0, a.get(0));
+    }
+
+    // ---- norms ----
+
+    /** RMSNorm, row by row: {@code out = weight * (in * 1/sqrt(mean(in^2) + eps))}, as transformers computes it. */
+    public static void rmsNorm(KernelContext ctx, IntArray meta, FloatArray in, FloatArray weight, FloatArray out, int d, float eps) {
+        int r = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        float[] part = ctx.allocateFloatLocalArray(MAX_LOCAL);
+        boolean active = r < meta.get(StepMeta.ROWS);
+        float ss = 0f;
+        if (active) {
+            for (int i = lid; i < d; i += ls) {
+                float v = in.get(r * d + i);
+                ss += v * v;
+            }
+        }
+        part[lid] = ss;
+        ctx.localBarrier();
+        for (int stride = ls / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) part[lid] += part[lid + stride];
+            ctx.localBarrier();
+        }
+        if (active) {
+            float scale = 1f / TornadoMath.sqrt(part[0] / d + eps);
+            for (int i = lid; i < d; i += ls) out.set(r * d + i, weight.get(i) * (in.get(r * d + i) * scale));
+        }
+    }
+
+    // ---- projections ----
+
+    /**
+     * {@code out[r, o] (+)= x[r] . w[o] (+ bias[o])}: work-group (o, block) computes output o for rows
+     * {@code block*4 .. block*4+3}. {@code accumulate} adds into {@code out} (the residual connection).
+     */
+    public static void matmulF32(KernelContext ctx, IntArray meta, FloatArray x, FloatArray w, FloatArray bias, FloatArray out,
+                                 int inW, int outW, int hasBias, int accumulate) {
+        int o = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        int r0 = ctx.groupIdy * ROW_BLOCK;
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int wOff = o * inW;
+        for (int i = lid; i < inW; i += ls) {
+            float wv = w.get(wOff + i);
+            if (n > 0) a0 += wv * x.get(r0 * inW + i);
+            if (n > 1) a1 += wv * x.get((r0 + 1) * inW + i);
+            if (n > 2) a2 += wv * x.get((r0 + 2) * inW + i);
+            if (n > 3) a3 += wv * x.get((r0 + 3) * inW + i);
+        }
+        reduce4(ctx, part, a0, a1, a2, a3);
+        if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
+    }
+
+    public static void matmulF16(KernelContext ctx, IntArray meta, FloatArray x, HalfFloatArray w, FloatArray bias, FloatArray out,
+                                 int inW, int outW, int hasBias, int accumulate) {
+        int o = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        int r0 = ctx.groupIdy * ROW_BLOCK;
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int wOff = o * inW;
+        for (int i = lid; i < inW; i += ls) {
+            float wv = w.get(wOff + i).getFloat32();
+            if (n > 0) a0 += wv * x.get(r0 * inW + i);
+            if (n > 1) a1 += wv * x.get((r0 + 1) * inW + i);
+            if (n > 2) a2 += wv * x.get((r0 + 2) * inW + i);
+            if (n > 3) a3 += wv * x.get((r0 + 3) * inW + i);
+        }
+        reduce4(ctx, part, a0, a1, a2, a3);
+        if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
+    }
+
+    /**
+     * Logits of the rows the host asked for: {@code out[i, o] = x[pick[1+i]] . w[o]} for {@code pick[0]} rows,
+     * so the LM head (the largest matrix) runs only for them.
+     */
+    public static void lmHeadF32(KernelContext ctx, IntArray pick, FloatArray x, FloatArray w, FloatArray out, int inW, int outW) {
+        int o = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        int i0 = ctx.groupIdy * ROW_BLOCK;
+        int n = TornadoMath.min(ROW_BLOCK, pick.get(0) - i0);
+        float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
+        int x0 = n > 0 ? pick.get(1 + i0) * inW : 0;
+        int x1 = n > 1 ? pick.get(2 + i0) * inW : 0;
+        int x2 = n > 2 ? pick.get(3 + i0) * inW : 0;
+        int x3 = n > 3 ? pick.get(4 + i0) * inW : 0;
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int wOff = o * inW;
+        for (int i = lid; i < inW; i += ls) {
+            float wv = w.get(wOff + i);
+            if (n > 0) a0 += wv * x.get(x0 + i);
+            if (n > 1) a1 += wv * x.get(x1 + i);
+            if (n > 2) a2 += wv * x.get(x2 + i);
+            if (n > 3) a3 += wv * x.get(x3 + i);
+        }
+        reduce4(ctx, part, a0, a1, a2, a3);
+        if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
+    }
+
+    public static void lmHeadF16(KernelContext ctx, IntArray pick, FloatArray x, HalfFloatArray w, FloatArray out, int inW, int outW) {
+        int o = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        int i0 = ctx.groupIdy * ROW_BLOCK;
+        int n = TornadoMath.min(ROW_BLOCK, pick.get(0) - i0);
+        float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
+        int x0 = n > 0 ? pick.get(1 + i0) * inW : 0;
+        int x1 = n > 1 ? pick.get(2 + i0) * inW : 0;
+        int x2 = n > 2 ? pick.get(3 + i0) * inW : 0;
+        int x3 = n > 3 ? pick.get(4 + i0) * inW : 0;
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int wOff = o * inW;
+        for (int i = lid; i < inW; i += ls) {
+            float wv = w.get(wOff + i).getFloat32();
+            if (n > 0) a0 += wv * x.get(x0 + i);
+            if (n > 1) a1 += wv * x.get(x1 + i);
+            if (n > 2) a2 += wv * x.get(x2 + i);
+            if (n > 3) a3 += wv * x.get(x3 + i);
+        }
+        reduce4(ctx, part, a0, a1, a2, a3);
+        if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
+    }
+
+    /**
+     * Gate, up and SwiGLU in one pass: {@code out[r, o] = silu(x[r] . w[o]) * (x[r] . w[inter + o])} where
+     * {@code w} holds the gate rows then the up rows.
+     */
+    public static void gateUpF32(KernelContext ctx, IntArray meta, FloatArray x, FloatArray w, FloatArray out, int inW, int inter) {
+        int o = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        int r0 = ctx.groupIdy * ROW_BLOCK;
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        // one local array for both sums: two local arrays passed to the same helper end up aliased
+        float[] part = ctx.allocateFloatLocalArray(2 * ROW_BLOCK * MAX_LOCAL);
+        float g0 = 0f;
+        float g1 = 0f;
+        float g2 = 0f;
+        float g3 = 0f;
+        float u0 = 0f;
+        float u1 = 0f;
+        float u2 = 0f;
+        float u3 = 0f;
+        int gOff = o * inW;
+        int uOff = (inter + o) * inW;
+        for (int i = lid; i < inW; i += ls) {
+            float gw = w.get(gOff + i);
+            float uw = w.get(uOff + i);
+            if (n > 0) {
+                float v = x.get(r0 * inW + i);
+                g0 += gw * v;
+                u0 += uw * v;
+            }
+            if (n > 1) {
+                float v = x.get((r0 + 1) * inW + i);
+                g1 += gw * v;
+                u1 += uw * v;
+            }
+            if (n > 2) {
+                float v = x.get((r0 + 2) * inW + i);
+                g2 += gw * v;
+                u2 += uw * v;
+            }
+            if (n > 3) {
+                float v = x.get((r0 + 3) * inW + i);
+                g3 += gw * v;
+                u3 += uw * v;
+            }
+        }
+        reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
+        if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
+    }
+
+    public static void gateUpF16(KernelContext ctx, IntArray meta, FloatArray x, HalfFloatArray w, FloatArray out, int inW, int inter) {
+        int o = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        int r0 = ctx.groupIdy * ROW_BLOCK;
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        // one local array for both sums: two local arrays passed to the same helper end up aliased
+        float[] part = ctx.allocateFloatLocalArray(2 * ROW_BLOCK * MAX_LOCAL);
+        float g0 = 0f;
+        float g1 = 0f;
+        float g2 = 0f;
+        float g3 = 0f;
+        float u0 = 0f;
+        float u1 = 0f;
+        float u2 = 0f;
+        float u3 = 0f;
+        int gOff = o * inW;
+        int uOff = (inter + o) * inW;
+        for (int i = lid; i < inW; i += ls) {
+            float gw = w.get(gOff + i).getFloat32();
+            float uw = w.get(uOff + i).getFloat32();
+            if (n > 0) {
+                float v = x.get(r0 * inW + i);
+                g0 += gw * v;
+                u0 += uw * v;
+            }
+            if (n > 1) {
+                float v = x.get((r0 + 1) * inW + i);
+                g1 += gw * v;
+                u1 += uw * v;
+            }
+            if (n > 2) {
+                float v = x.get((r0 + 2) * inW + i);
+                g2 += gw * v;
+                u2 += uw * v;
+            }
+            if (n > 3) {
+                float v = x.get((r0 + 3) * inW + i);
+                g3 += gw * v;
+                u3 += uw * v;
+            }
+        }
+        reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
+        if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
+    }
+
+    /** Tree reduction of four per-work-item partial sums; the totals end in part[0], part[MAX_LOCAL], ... */
+    private static void reduce4(KernelContext ctx, float[] part, float a0, float a1, float a2, float a3) {
+        int lid = ctx.localIdx;
+        part[lid] = a0;
+        part[MAX_LOCAL + lid] = a1;
+        part[2 * MAX_LOCAL + lid] = a2;
+        part[3 * MAX_LOCAL + lid] = a3;
+        ctx.localBarrier();
+        for (int stride = ctx.localGroupSizeX / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                part[lid] += part[lid + stride];
+                part[MAX_LOCAL + lid] += part[MAX_LOCAL + lid + stride];
+                part[2 * MAX_LOCAL + lid] += part[2 * MAX_LOCAL + lid + stride];
+                part[3 * MAX_LOCAL + lid] += part[3 * MAX_LOCAL + lid + stride];
+            }
+            ctx.localBarrier();
+        }
+    }
+
+    /** As {@link #reduce4} for eight sums (gate then up): totals at part[k * MAX_LOCAL], k = 0..7. */
+    private static void reduce8(KernelContext ctx, float[] part, float a0, float a1, float a2, float a3,
+                                float b0, float b1, float b2, float b3) {
+        int lid = ctx.localIdx;
+        part[lid] = a0;
+        part[MAX_LOCAL + lid] = a1;
+        part[2 * MAX_LOCAL + lid] = a2;
+        part[3 * MAX_LOCAL + lid] = a3;
+        part[4 * MAX_LOCAL + lid] = b0;
+        part[5 * MAX_LOCAL + lid] = b1;
+        part[6 * MAX_LOCAL + lid] = b2;
+        part[7 * MAX_LOCAL + lid] = b3;
+        ctx.localBarrier();
+        for (int stride = ctx.localGroupSizeX / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                for (int k = 0; k < 2 * ROW_BLOCK; k++) part[k * MAX_LOCAL + lid] += part[k * MAX_LOCAL + lid + stride];
+            }
+            ctx.localBarrier();
+        }
+    }
+
+    private static void store(float[] part, FloatArray bias, FloatArray out, int o, int r0, int n, int outW, int hasBias, int accumulate) {
+        float b = hasBias == 1 ? bias.get(o) : 0f;
+        for (int k = 0; k < n; k++) {
+            int at = (r0 + k) * outW + o;
+            float v = part[k * MAX_LOCAL] + b;
+            if (accumulate == 1) {
+                out.set(at, out.get(at) + v);
+            } else {
+                out.set(at, v);
+            }
+        }
+    }
+
+    /** Gate sums at part[k * MAX_LOCAL], up sums ROW_BLOCK * MAX_LOCAL further. */
+    private static void storeSwiGlu(float[] part, FloatArray out, int o, int r0, int n, int inter) {
+        for (int k = 0; k < n; k++) {
+            float g = part[k * MAX_LOCAL];
+            out.set((r0 + k) * inter + o, g / (1f + TornadoMath.exp(-g)) * part[(ROW_BLOCK + k) * MAX_LOCAL]);
+        }
+    }
+
+    // ---- attention ----
+
+    /**
+     * Per (head, row): optional per-head RMSNorm (Qwen3), rotary embedding of q and k heads, and the k/v heads
+     * stored into this layer's cache at the row's position. Work-groups 0..heads-1 are q heads, then the k
+     * heads, then the v heads. {@code qkv} rows hold q | k | v.
+     */
+    public static void ropeStore(KernelContext ctx, IntArray meta, FloatArray qkv, FloatArray qNorm, FloatArray kNorm,
+                                 FloatArray cos, FloatArray sin, FloatArray keys, FloatArray values,
+                                 int heads, int kvHeads, int headDim, int hasNorm, float eps, int context) {
+        int h = ctx.groupIdx;
+        int r = ctx.groupIdy;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        float[] part = ctx.allocateFloatLocalArray(MAX_LOCAL);
+        boolean active = r < meta.get(StepMeta.ROWS);
+        int kvDim = kvHeads * headDim;
+        int width = heads * headDim + 2 * kvDim;
+        int off = r * width + h * headDim;
+        float scale = 1f;
+        if (hasNorm == 1) {
+            float ss = 0f;
+            if (active && h < heads + kvHeads) {
+                for (int j = lid; j < headDim; j += ls) {
+                    float v = qkv.get(off + j);
+                    ss += v * v;
+                }
+            }
+            part[lid] = ss;
+            ctx.localBarrier();
+            for (int stride = ls / 2; stride > 0; stride >>= 1) {
+                if (lid < stride) part[lid] += part[lid + stride];
+                ctx.localBarrier();
+            }
+            scale = 1f / TornadoMath.sqrt(part[0] / headDim + eps);
+        }
+        if (active) {
+            int capacity = meta.get(StepMeta.CAPACITY);
+            int pos = meta.get(StepMeta.TOKENS + capacity + r);
+            int cacheRow = (meta.get(StepMeta.TOKENS + 2 * capacity + r * StepMeta.CHAIN_INTS) * context + pos) * kvDim;
+            int half = headDim / 2;
+            if (h < heads + kvHeads) {
+                boolean isKey = h >= heads;
+                int kvOff = cacheRow + (h - heads) * headDim;
+                for (int j = lid; j < half; j += ls) {
+                    float a = qkv.get(off + j);
+                    float b = qkv.get(off + j + half);
+                    if (hasNorm == 1) {
+                        float ga = isKey ? kNorm.get(j) : qNorm.get(j);
+                        float gb = isKey ? kNorm.get(j + half) : qNorm.get(j + half);
+                        a = ga * (a * scale);
+                        b = gb * (b * scale);
+                    }
+                    float c = cos.get(pos * half + j);
+                    float s = sin.get(pos * half + j);
+                    float ra = a * c - b * s;
+                    float rb = b * c + a * s;
+                    qkv.set(off + j, ra);
+                    qkv.set(off + j + half, rb);
+                    if (isKey) {
+                        keys.set(kvOff + j, ra);
+                        keys.set(kvOff + j + half, rb);
+                    }
+                }
+            } else {
+                int kvOff = cacheRow + (h - heads - kvHeads) * headDim;
+                for (int j = lid; j < headDim; j += ls) values.set(kvOff + j, qkv.get(off + j));
+            }
+        }
+    }
+
+    /**
+     * The cache slot holding position {@code t} for the row whose chain starts at {@code chain}: the row's own
+     * slot from its prefix length on, else its parent's, and so on up to {@link StepMeta#MAX_DEPTH} levels.
+     */
+    private static int slotOf(IntArray meta, int chain, int t) {
+        int slot = meta.get(chain);
+        if (t < meta.get(chain + 1)) {
+            slot = meta.get(chain + 2);
+            if (t < meta.get(chain + 3)) {
+                slot = meta.get(chain + 4);
+                if (t < meta.get(chain + 5)) slot = meta.get(chain + 6);
+            }
+        }
+        return slot;
+    }
+
+    /**
+     * Causal grouped-query attention per (head, row) over the device cache, following the row's chain of shared
+     * prefixes, within the sliding window when there is one. Scores go through {@code scores} (global scratch,
+     * {@code context} floats per row and head); work-items stride over positions, then over the head dims.
+     */
+    public static void attention(KernelContext ctx, IntArray meta, FloatArray qkv, FloatArray keys, FloatArray values,
+                                 FloatArray scores, FloatArray out,
+                                 int heads, int kvHeads, int headDim, int window, float scale, int context) {
+        int h = ctx.groupIdx;
+        int r = ctx.groupIdy;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        float[] part = ctx.allocateFloatLocalArray(MAX_LOCAL);
+        boolean active = r < meta.get(StepMeta.ROWS);
+        int kvDim = kvHeads * headDim;
+        int qDim = heads * headDim;
+        int pos = 0;
+        int start = 0;
+        int chain = 0;
+        if (active) {
+            int capacity = meta.get(StepMeta.CAPACITY);
+            pos = meta.get(StepMeta.TOKENS + capacity + r);
+            start = window > 0 ? TornadoMath.max(0, pos - window + 1) : 0;
+            chain = StepMeta.TOKENS + 2 * capacity + r * StepMeta.CHAIN_INTS;
+        }
+        int qOff = r * (qDim + 2 * kvDim) + h * headDim;
+        int kvHead = (h / (heads / kvHeads)) * headDim;
+        int sOff = (r * heads + h) * context;
+        float max = Float.NEGATIVE_INFINITY;
+        if (active) {
+            for (int t = start + lid; t <= pos; t += ls) {
+                int kOff = (slotOf(meta, chain, t) * context + t) * kvDim + kvHead;
+                float s = 0f;
+                for (int j = 0; j < headDim; j++) s += qkv.get(qOff + j) * keys.get(kOff + j);
+                s = s * scale;
+                scores.set(sOff + t - start, s);
+                max = TornadoMath.max(max, s);
+            }
+        }
+        part[lid] = max;
+        ctx.localBarrier();
+        for (int stride = ls / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) part[lid] = TornadoMath.max(part[lid], part[lid + stride]);
+            ctx.localBarrier();
+        }
+        max = part[0];
+        ctx.localBarrier();
+        float sum = 0f;
+        if (active) {
+            for (int t = start + lid; t <= pos; t += ls) {
+                float e = TornadoMath.exp(scores.get(sOff + t - start) - max);
+                scores.set(sOff + t - start, e);
+                sum += e;
+            }
+        }
+        part[lid] = sum;
+        ctx.localBarrier();
+        ctx.globalBarrier(); // the last loop reads scores other work-items wrote
+        for (int stride = ls / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) part[lid] += part[lid + stride];
+            ctx.localBarrier();
+        }
+        if (active) {
+            float inv = 1f / part[0];
+            for (int j = lid; j < headDim; j += ls) {
+                float acc = 0f;
+                for (int t = start; t <= pos; t++) {
+                    int vOff = (slotOf(meta, chain, t) * context + t) * kvDim + kvHead;
+                    acc += scores.get(sOff + t - start) * inv * values.get(vOff + j);
+                }
+                out.set(r * qDim + h * headDim + j, acc);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.srr.compute.tornado;
+
+import dev.srr.SrrException;
+import dev.srr.model.ModelConfig;
+
+/**
+ * Every tunable of the TornadoVM backend, read once from system properties ({@code -Dsrr.tornado.*}, see
+ * tornado-config/srr-tornado.conf). Local sizes are work-group sizes per kernel family: powers of two up to
+ * {@link Kernels#MAX_LOCAL}.
+ */
+record TornadoSettings(String device, String weights, int maxRows, int slots, int context, int logitRows,
+                       int localMatmul, int localNorm, int localHead, int localAttention, int localCopy) {
+    static final String PREFIX = "srr.tornado.";
+    static final String DEVICE = PREFIX + "device";
+    static final String WEIGHTS = PREFIX + "weights";
+
+    static TornadoSettings fromSystemProperties(ModelConfig c) {
+        return new TornadoSettings(
+                System.getProperty(DEVICE, ""),
+                System.getProperty(WEIGHTS, "auto"),
+                positive("maxRows", 256),
+                positive("slots", 8),
+                Math.min(c.maxPositions(), positive("context", 4096)),
+                positive("logitRows", 16),
+                local("local.matmul", 128),
+                local("local.norm", 128),
+                local("local.head", 32),
+                local("local.attention", 64),
+                local("local.copy", 128));
+    }
+
+    private static int positive(String key, int fallback) {
+        String v = System.getProperty(PREFIX + key);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n > 0) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new SrrException("-D" + PREFIX + key + "=" + v + ": expected a positive integer");
+    }
+
+    private static int local(String key, int fallback) {
+        int n = positive(key, fallback);
+        if (Integer.bitCount(n) != 1 || n > Kernels.MAX_LOCAL) {
+            throw new SrrException("-D" + PREFIX + key + "=" + n + ": expected a power of two up to " + Kernels.MAX_LOCAL);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.srr.compute.tornado;
+
+import dev.srr.TestData;
+import dev.srr.compute.Step;
+import dev.srr.engine.CaptureRequest;
+import dev.srr.engine.GreedyDecoder;
+import dev.srr.engine.LoadedModel;
+import dev.srr.engine.Pooling;
+import dev.srr.engine.SequenceOutput;
+import dev.srr.engine.StepOutput;
+import dev.srr.engine.Transformer;
+import dev.srr.io.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole forward on the TornadoVM backend against the CPU backend on the four tiny golden models: hidden
+ * states of every layer, logits, greedy tokens, KV-cache decode and batched rows. Runs on the SDK's JVM with
+ * bail-outs disabled, so a kernel TornadoVM cannot compile fails the test instead of running as Java.
+ */
+class TornadoForwardTest {
+    static final double TOLERANCE = 1e-5;
+    static double worst = 0;
+    static String worstWhere = "";
+
+    @BeforeAll
+    static void bailOutsFail() {
+        assertTrue("false".equalsIgnoreCase(System.getProperty("tornado.recover.bailout")),
+                "run with -Dtornado.recover.bailout=False (the tornado profile's surefire argLine) so a bail-out fails the test");
+    }
+
+    static List<String> models() {
+        return TestData.GOLDEN_MODELS;
+    }
+
+    static int[] sequence(String model, String name) {
+        JsonNode ref = Json.read(TestData.goldenModel(model).resolve("reference.json")).get("sequences");
+        JsonNode ids = ref.get(name).get("input_ids");
+        return IntStream.range(0, ids.size()).map(i -> ids.get(i).asInt()).toArray();
+    }
+
+    static int[] greedyReference(String model, String name) {
+        JsonNode ids = Json.read(TestData.goldenModel(model).resolve("reference.json")).get("sequences").get(name).get("greedy_new_ids");
+        return IntStream.range(0, ids.size()).map(i -> ids.get(i).asInt()).toArray();
+    }
+
+    static synchronized void check(String where, float[] actual, float[] expected, double tolerance) {
+        double err = TestData.relativeError(actual, expected);
+        if (err > worst) {
+            worst = err;
+            worstWhere = where;
+        }
+        assertTrue(err <= tolerance, where + ": relative error " + err + " > " + tolerance);
+    }
+
+    private static CaptureRequest everything(int layers) {
+        return new CaptureRequest(IntStream.rangeClosed(0, layers).toArray(), new Pooling[]{Pooling.ALL}, true, CaptureRequest.Logits.ALL);
+    }
+
+    private static Path model(String name) {
+        return TestData.goldenModel(name).resolve("model");
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void forwardMatchesCpuBackend(String name) {
+        try (LoadedModel cpu = LoadedModel.open(model(name), "cpu"); LoadedModel gpu = LoadedModel.open(model(name), "tornado")) {
+            int layers = cpu.config().numLayers();
+            for (String seq : List.of("A", "B")) {
+                int[] input = sequence(name, seq);
+                SequenceOutput e = cpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
+                SequenceOutput a = gpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
+                for (int k = 0; k <= layers; k++) {
+                    check(name + " " + seq + " hidden_states." + k, a.hidden(k, Pooling.ALL), e.hidden(k, Pooling.ALL), TOLERANCE);
+                }
+                check(name + " " + seq + " raw last layer", a.rawLastLayer(), e.rawLastLayer(), TOLERANCE);
+                check(name + " " + seq + " logits", a.logits(), e.logits(), TOLERANCE);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void greedyTokensMatchCpuAndTransformers(String name) {
+        try (LoadedModel cpu = LoadedModel.open(model(name), "cpu"); LoadedModel gpu = LoadedModel.open(model(name), "tornado")) {
+            for (String seq : List.of("A", "B")) {
+                int[] input = sequence(name, seq);
+                int[] reference = greedyReference(name, seq);
+                int[] expected = GreedyDecoder.continueGreedy(cpu.transformer(), input, reference.length, new int[0]);
+                int[] actual = GreedyDecoder.continueGreedy(gpu.transformer(), input, reference.length, new int[0]);
+                assertArrayEquals(expected, actual, name + " " + seq + " greedy tokens vs CPU");
+                assertArrayEquals(reference, actual, name + " " + seq + " greedy tokens vs transformers");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void kvCacheDecodeEqualsFullForward(String name) {
+        int[] tokens = sequence(name, "B");
+        try (LoadedModel m = LoadedModel.open(model(name), "tornado")) {
+            Transformer t = m.transformer();
+            int layers = m.config().numLayers();
+            int d = m.config().hiddenSize();
+            int vocab = m.config().vocabSize();
+            SequenceOutput full = t.forward(List.of(tokens), everything(layers), null).getFirst();
+            int prefix = 5;
+            int seq = t.cache().newSequence();
+            t.forwardInto(List.of(Arrays.copyOf(tokens, prefix)), new int[]{seq}, everything(layers), null);
+            for (int p = prefix; p < tokens.length; p++) {
+                StepOutput o = t.step(new Step(new int[]{tokens[p]}, new int[]{seq}, new int[]{p}),
+                        IntStream.rangeClosed(0, layers).toArray(), new int[]{0}, false, new int[]{0});
+                for (int k = 0; k <= layers; k++) {
+                    check(name + " decode pos " + p + " hidden_states." + k, o.hidden().get(k),
+                            Arrays.copyOfRange(full.hidden(k, Pooling.ALL), p * d, (p + 1) * d), TOLERANCE);
+                }
+                check(name + " decode pos " + p + " logits", o.logits(), Arrays.copyOfRange(full.logits(), p * vocab, (p + 1) * vocab), TOLERANCE);
+            }
+            t.cache().release(seq);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void batchedRowsAndForkedCandidatesEqualOneAtATime(String name) {
+        int[] a = sequence(name, "A");
+        int[] b = sequence(name, "B");
+        try (LoadedModel m = LoadedModel.open(model(name), "tornado")) {
+            Transformer t = m.transformer();
+            int layers = m.config().numLayers();
+            CaptureRequest req = new CaptureRequest(IntStream.rangeClosed(0, layers).toArray(),
+                    new Pooling[]{Pooling.ALL, Pooling.LAST, Pooling.MEAN}, true, CaptureRequest.Logits.ALL);
+            List<SequenceOutput> batched = t.forward(List.of(b, a, b), req, null);
+            SequenceOutput soloA = t.forward(List.of(a), req, null).getFirst();
+            SequenceOutput soloB = t.forward(List.of(b), req, null).getFirst();
+            for (int i = 0; i < 3; i++) {
+                SequenceOutput solo = i == 1 ? soloA : soloB;
+                for (Pooling p : Pooling.values()) {
+                    for (int k = 0; k <= layers; k++) {
+                        check(name + " batched " + i + " " + p + " hidden_states." + k, batched.get(i).hidden(k, p), solo.hidden(k, p), TOLERANCE);
+                    }
+                }
+                check(name + " batched " + i + " logits", batched.get(i).logits(), solo.logits(), TOLERANCE);
+            }
+
+            // K candidates forked from one prompt, decoding together in one step, against each run alone
+            int prefix = 6;
+            int prompt = t.cache().newSequence();
+            t.forwardInto(List.of(Arrays.copyOf(b, prefix)), new int[]{prompt}, CaptureRequest.of(new int[]{layers}, Pooling.LAST), null);
+            int[] forks = {t.cache().fork(prompt, prefix), t.cache().fork(prompt, prefix), t.cache().fork(prompt, prefix)};
+            int[] next = {b[prefix], a[0], b[prefix + 1]};
+            StepOutput together = t.step(new Step(next, forks, new int[]{prefix, prefix, prefix}),
+                    new int[]{layers}, new int[]{0, 1, 2}, false, new int[]{0, 1, 2});
+            int vocab = m.config().vocabSize();
+            for (int i = 0; i < 3; i++) {
+                int[] alone = Arrays.copyOf(b, prefix + 1);
+                alone[prefix] = next[i];
+                SequenceOutput ref = t.forward(List.of(alone), CaptureRequest.of(new int[]{layers}, Pooling.LAST), null).getFirst();
+                float[] expectedLogits = t.forward(List.of(alone), new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false,
+                        CaptureRequest.Logits.LAST), null).getFirst().logits();
+                check(name + " fork " + i + " logits", Arrays.copyOfRange(together.logits(), i * vocab, (i + 1) * vocab), expectedLogits, TOLERANCE);
+                int d = m.config().hiddenSize();
+                check(name + " fork " + i + " norm", Arrays.copyOfRange(together.hidden().get(layers), i * d, (i + 1) * d),
+                        ref.hidden(layers, Pooling.LAST), TOLERANCE);
+            }
+            for (int f : forks) t.cache().release(f);
+            t.cache().release(prompt);
+        }
+    }
+
+    @AfterAll
+    static void report() {
+        System.out.printf("TornadoForwardTest: worst relative error %.3e at %s%n", worst, worstWhere);
+    }
+}
