@@ -95,4 +95,12 @@ class EngineCommandsTest {
         assertEquals(2, refused.exitCode());
         assertTrue(refused.err().contains("not empty"));
     }
+
+    @Test
+    void tornadoBackendInABuildWithoutItSaysHowToGetIt() {
+        Path model = TestData.goldenModel("llama-tiny-bf16").resolve("model");
+        CliRunner r = CliRunner.run("generate", model.toString(), "--ids", "1,2,3", "--max-new-tokens", "2", "--greedy", "--backend", "tornado");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("-Ptornado") && r.err().contains("srr-tornado"), r.err());
+    }
 }
