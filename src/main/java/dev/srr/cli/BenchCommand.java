@@ -143,7 +143,9 @@ public final class BenchCommand implements Callable<Integer> {
         test.getAsDouble();
         double[] s = new double[repeat];
         for (int i = 0; i < repeat; i++) s[i] = test.getAsDouble();
-        return new Stats(s);
+        Stats stats = new Stats(s);
+        err.printf("bench: %s: %.2f t/s%n", name, stats.median()); // in the log even if the run is cut short
+        return stats;
     }
 
     private static Map<String, Object> toMaps(Map<String, Object> tests) {
