@@ -3,12 +3,12 @@
 #pragma OPENCL EXTENSION cl_khr_int64_base_atomics : enable  
 __kernel void embedF16(__global long *_kernel_context, __constant uchar *_constant_region, __local uchar *_local_region, __global int *_atomics, __global uchar *meta, __global uchar *table, __global uchar *x, __private int d)
 {
-  int i_18, i_16, i_17, i_7, i_4, i_5, i_24, i_14, i_30, i_15, i_12, i_13; 
   float f_29; 
-  ulong ul_28, ul_11, ul_22, ul_3, ul_2, ul_1, ul_0; 
-  bool b_6; 
   half half_23; 
-  long l_8, l_9, l_25, l_10, l_26, l_27, l_19, l_20, l_21; 
+  long l_20, l_19, l_21, l_8, l_10, l_26, l_9, l_25, l_27; 
+  bool b_6; 
+  ulong ul_28, ul_1, ul_0, ul_3, ul_2, ul_22, ul_11; 
+  int i_15, i_16, i_17, i_18, i_12, i_13, i_14, i_30, i_7, i_24, i_4, i_5; 
 
   // BLOCK 0
   ul_0  =  (ulong) meta;

@@ -3,12 +3,12 @@
 #pragma OPENCL EXTENSION cl_khr_int64_base_atomics : enable  
 __kernel void matmulF16(__global long *_kernel_context, __constant uchar *_constant_region, __local uchar *_local_region, __global int *_atomics, __global uchar *meta, __global uchar *x, __global uchar *w, __global uchar *bias, __global uchar *out, __private int inW, __private int outW, __private int hasBias, __private int accumulate)
 {
-  int i_97, i_102, i_103, i_101, i_89, i_93, i_85, i_74, i_75, i_78, i_76, i_77, i_68, i_58, i_59, i_57, i_60, i_61, i_48, i_46, i_47, i_44, i_45, i_34, i_35, i_32, i_33, i_157, i_147, i_16, i_17, i_22, i_150, i_23, i_151, i_148, i_149, i_10, i_11, i_8, i_9, i_14, i_142, i_15, i_12, i_13, i_141, i_128, i_134, i_7, i_121, i_114, i_107, i_104; 
-  float f_126, f_125, f_127, f_70, f_133, f_72, f_71, f_66, f_132, f_67, f_73, f_140, f_21, f_18, f_146, f_20, f_84, f_19, f_83, f_29, f_31, f_156, f_40, f_112, f_111, f_106, f_41, f_43, f_54, f_118, f_53, f_56, f_120, f_119, f_113; 
-  ulong ul_27, ul_155, ul_6, ul_4, ul_3, ul_2, ul_1, ul_65, ul_0, ul_139, ul_39, ul_52, ul_82; 
-  bool b_30, b_42, b_105, b_55, b_135, b_69; 
+  float f_31, f_29, f_156, f_43, f_106, f_41, f_40, f_140, f_19, f_83, f_18, f_146, f_21, f_20, f_84, f_127, f_126, f_125, f_67, f_66, f_71, f_70, f_133, f_132, f_73, f_72, f_111, f_113, f_112, f_119, f_54, f_118, f_53, f_56, f_120; 
   half half_28; 
-  long l_38, l_108, l_109, l_110, l_49, l_50, l_51, l_115, l_116, l_117, l_122, l_123, l_124, l_62, l_63, l_64, l_129, l_130, l_131, l_136, l_137, l_138, l_79, l_143, l_80, l_144, l_81, l_145, l_86, l_87, l_24, l_88, l_152, l_25, l_153, l_26, l_90, l_154, l_91, l_92, l_94, l_95, l_96, l_98, l_99, l_36, l_100, l_37; 
+  long l_64, l_63, l_130, l_129, l_131, l_136, l_138, l_137, l_50, l_49, l_116, l_51, l_115, l_117, l_122, l_124, l_123, l_62, l_96, l_95, l_98, l_36, l_100, l_99, l_38, l_37, l_108, l_110, l_109, l_80, l_144, l_79, l_143, l_81, l_145, l_86, l_24, l_88, l_152, l_87, l_26, l_90, l_154, l_25, l_153, l_92, l_91, l_94; 
+  bool b_55, b_135, b_105, b_42, b_30, b_69; 
+  ulong ul_1, ul_65, ul_0, ul_3, ul_2, ul_4, ul_39, ul_6, ul_139, ul_82, ul_52, ul_27, ul_155; 
+  int i_97, i_93, i_89, i_85, i_75, i_76, i_77, i_78, i_74, i_68, i_59, i_60, i_61, i_57, i_58, i_47, i_48, i_44, i_45, i_46, i_35, i_32, i_33, i_34, i_157, i_23, i_151, i_147, i_148, i_149, i_22, i_150, i_15, i_16, i_17, i_11, i_12, i_13, i_141, i_14, i_142, i_7, i_8, i_9, i_10, i_134, i_128, i_121, i_114, i_107, i_103, i_104, i_101, i_102; 
 
   // BLOCK 0
   ul_0  =  (ulong) meta;
