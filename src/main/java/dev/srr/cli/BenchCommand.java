@@ -75,7 +75,10 @@ public final class BenchCommand implements Callable<Integer> {
         err = spec.commandLine().getErr();
         Map<String, Object> report = new LinkedHashMap<>();
         Map<String, Object> tests = new LinkedHashMap<>();
+        long opening = System.nanoTime();
         try (LoadedModel m = LoadedModel.open(model, backend)) {
+            report.put("open_ms", (System.nanoTime() - opening) / 1e6);
+            report.put("backend_startup", m.transformer().backend().startupReport());
             ModelConfig c = m.config();
             Weights w = m.checkpoint().weights();
             long decodeBytes = decodeBytes(c, w);
@@ -140,7 +143,9 @@ public final class BenchCommand implements Callable<Integer> {
         test.getAsDouble();
         double[] s = new double[repeat];
         for (int i = 0; i < repeat; i++) s[i] = test.getAsDouble();
-        return new Stats(s);
+        Stats stats = new Stats(s);
+        err.printf("bench: %s: %.2f t/s%n", name, stats.median()); // in the log even if the run is cut short
+        return stats;
     }
 
     private static Map<String, Object> toMaps(Map<String, Object> tests) {
@@ -160,6 +165,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("| %-24s | %12.2f | %22s |%n", name, s.median(),
                     String.format("%.2f .. %.2f (%.2f)", s.min(), s.max(), s.stddev()));
         });
+        out.printf("%-32s %.0f%n", "open_ms", (Double) report.get("open_ms"));
+        if (report.get("backend_startup") instanceof Map<?, ?> m && !m.isEmpty()) out.printf("%-32s %s%n", "backend_startup", m);
         for (String key : new String[]{"encode_speedup_quarter_vs_full", "encode_speedup_quarter_vs_full_with_logits", "memory_read_gb_s", "decode_ceiling_tok_s", "decode_fraction_of_ceiling"}) {
             if (report.containsKey(key)) out.printf("%-32s %.3f%n", key, (Double) report.get(key));
         }

@@ -1,5 +1,7 @@
 package dev.srr.compute;
 
+import java.util.Map;
+
 /**
  * Executes the forward of one model on some hardware. The engine drives it step by step: embedding, each
  * layer's {@link LayerPlan}, final norm, logits, and reads back only the rows it captures. Activations stay in
@@ -24,6 +26,11 @@ public interface Backend extends AutoCloseable {
 
     /** Copies the given rows of {@code buf} into {@code out} (rows.length x width). */
     void read(Buf buf, int[] rows, float[] out);
+
+    /** What starting took and on what (device, weight format, conversion/compile/upload times), for benchmarks. */
+    default Map<String, Object> startupReport() {
+        return Map.of();
+    }
 
     @Override
     void close();

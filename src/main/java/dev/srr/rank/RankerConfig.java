@@ -58,6 +58,11 @@ public record RankerConfig(int featureDim, int projDim, int heads, int ffDim, do
         return new RankerConfig(featureDim, projDim, heads, ffDim, tau, dropout, standardize, a);
     }
 
+    /** Zero-valued parameters with this network's tensor names and shapes, to fill (device checks, conversions). */
+    public Parameters zeroParameters() {
+        return RankerNetwork.newParameters(this);
+    }
+
     /** Trainable parameters of a network with this shape (standardisation statistics are not trained). */
     public long parameterCount() {
         return RankerNetwork.newParameters(this).count();

@@ -20,6 +20,8 @@ final class DeviceWeights {
 
     private final Weights weights;
     private final WeightFormat format;
+    /** Bytes of every array handed out so far: what the graphs upload once. */
+    private long bytes;
 
     DeviceWeights(Weights weights, WeightFormat format) {
         this.weights = weights;
@@ -30,6 +32,10 @@ final class DeviceWeights {
         return format;
     }
 
+    long bytes() {
+        return bytes;
+    }
+
     /** The rows of the named matrices one after another, as {@link FloatArray} or {@link HalfFloatArray}. */
     TornadoNativeArray matrix(String... names) {
         long total = 0;
@@ -38,9 +44,11 @@ final class DeviceWeights {
         if (format == WeightFormat.F32) {
             FloatArray out = new FloatArray((int) total);
             copy(names, out.getSegment(), false);
+            bytes += total * Float.BYTES;
             return out;
         }
         HalfFloatArray out = new HalfFloatArray((int) total);
+        bytes += total * Short.BYTES;
         copy(names, out.getSegment(), true);
         return out;
     }
@@ -51,6 +59,7 @@ final class DeviceWeights {
         for (String n : names) total += weights.all().get(n).size();
         FloatArray out = new FloatArray((int) total);
         copy(names, out.getSegment(), false);
+        bytes += total * Float.BYTES;
         return out;
     }
 

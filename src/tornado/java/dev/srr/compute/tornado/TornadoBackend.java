@@ -18,6 +18,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Runs the transformer as TornadoVM task graphs in one execution plan (see {@link Graphs} for each graph):
@@ -50,13 +52,22 @@ public final class TornadoBackend implements Backend {
     private final FloatArray logitsOut;
     private final IntArray capturePick;
     private final FloatArray captureOut;
+    private final Map<String, Object> startup = new LinkedHashMap<>();
     private Step step;
 
+    /**
+     * Converts the weights and builds the graphs, compiles them all ({@code -Dsrr.tornado.precompile}, default
+     * true) and runs each once on zero rows, which uploads every resident array: the first real step then costs
+     * what any step costs, and {@link #startupReport} tells conversion, compilation and upload apart.
+     */
     public TornadoBackend(ModelConfig config, Weights weights) {
+        long t0 = System.nanoTime();
         this.config = config;
         this.settings = TornadoSettings.fromSystemProperties(config);
         this.device = TornadoDevices.select(settings.device());
         this.format = WeightFormat.parse(settings.weights(), TornadoDevices.isGpu(device));
+        startup.put("runtime_init_ms", ms(t0));
+        long converting = System.nanoTime();
         ModelWeights.check(config, weights);
         DeviceWeights dw = new DeviceWeights(weights, format);
         this.shared = new SharedBuffers(config, settings, dw.matrix(ModelWeights.EMBED));
@@ -79,7 +90,48 @@ public final class TornadoBackend implements Backend {
 
         this.plan = new TornadoExecutionPlan(graphs.built().toArray(new uk.ac.manchester.tornado.api.ImmutableTaskGraph[0]));
         plan.withDevice(device).withGridScheduler(grids.scheduler());
+        startup.put("device", TornadoDevices.describe(device));
+        startup.put("weights", format.toString());
+        startup.put("resident_weight_bytes", dw.bytes());
+        startup.put("convert_ms", ms(converting));
+        if (Boolean.parseBoolean(System.getProperty(TornadoSettings.PREFIX + "precompile", "true"))) {
+            long t1 = System.nanoTime();
+            plan.withPreCompilation();
+            startup.put("compile_ms", ms(t1));
+        }
+        long t2 = System.nanoTime();
         run(init);
+        warmUp();
+        startup.put("upload_ms", ms(t2));
+        System.err.printf("tornado: %s, %s weights (%.2f GB): runtime %.0f ms, converted %.0f ms, compiled %s ms, uploaded %.0f ms%n",
+                startup.get("device"), format, dw.bytes() / 1e9, (Double) startup.get("runtime_init_ms"), (Double) startup.get("convert_ms"),
+                startup.containsKey("compile_ms") ? String.format("%.0f", (Double) startup.get("compile_ms")) : "(on first use)",
+                (Double) startup.get("upload_ms"));
+    }
+
+    private static double ms(long since) {
+        return (System.nanoTime() - since) / 1e6;
+    }
+
+    /** Every graph once on zero rows: kernels see ROWS = 0 and do nothing; their FIRST_EXECUTION arrays go up. */
+    private void warmUp() {
+        shared.meta.array().set(StepMeta.ROWS, 0);
+        logitPick.set(0, 0);
+        capturePick.set(0, 0);
+        grids.resize(Grids.Family.STEP, 1);
+        grids.resize(Grids.Family.LOGITS, 1);
+        grids.resize(Grids.Family.CAPTURE, 1);
+        run(embedGraph);
+        for (int l = 0; l < config.numLayers(); l++) run(firstLayerGraph + l);
+        run(finalGraph);
+        run(logitsGraph);
+        run(captureX);
+        run(captureNormed);
+    }
+
+    @Override
+    public Map<String, Object> startupReport() {
+        return startup;
     }
 
     @Override
