@@ -7,33 +7,30 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Horizontal sums in a fixed order. {@code reduceLanes(ADD)} on floats may add lanes in a different order in the
  * interpreter and in compiled code, so the same input could give results one rounding apart depending on JIT
- * state; folding halves with explicit shuffles gives the same bits at every tier and every run.
+ * state; folding halves with explicit shuffles gives the same bits at every tier and every run. The shuffles are
+ * constants of the kernels' one species ({@link Vec#F}), so the JIT compiles each fold to a permute and an add.
  */
-public final class Lanes {
-    private static final VectorShuffle<Float>[][] FOLDS = new VectorShuffle[17][];
-
-    static {
-        for (VectorSpecies<Float> s : new VectorSpecies[]{FloatVector.SPECIES_64, FloatVector.SPECIES_128,
-                FloatVector.SPECIES_256, FloatVector.SPECIES_512}) {
-            int n = s.length();
-            int steps = Integer.numberOfTrailingZeros(n);
-            @SuppressWarnings("unchecked")
-            VectorShuffle<Float>[] folds = new VectorShuffle[steps];
-            for (int k = 0, half = n / 2; half >= 1; k++, half /= 2) {
-                int h = half;
-                folds[k] = VectorShuffle.fromOp(s, i -> (i + h) % n);
-            }
-            FOLDS[n] = folds;
-        }
-    }
+final class Lanes {
+    private static final VectorSpecies<Float> F = Vec.F;
+    private static final int L = Vec.L;
+    private static final VectorShuffle<Float> FOLD_HALF = fold(L / 2);
+    private static final VectorShuffle<Float> FOLD_QUARTER = fold(L / 4);
+    private static final VectorShuffle<Float> FOLD_EIGHTH = fold(L / 8);
+    private static final VectorShuffle<Float> FOLD_SIXTEENTH = fold(L / 16);
 
     private Lanes() {
     }
 
-    /** The sum of all lanes, folding halves: (l0 + l[n/2]) + ... in one fixed order. */
-    public static float sum(FloatVector v) {
-        FloatVector x = v;
-        for (VectorShuffle<Float> fold : FOLDS[v.length()]) x = x.add(x.rearrange(fold));
+    private static VectorShuffle<Float> fold(int distance) {
+        return distance < 1 ? null : VectorShuffle.fromOp(F, i -> (i + distance) % L);
+    }
+
+    /** The sum of all lanes of a {@link Vec#F} vector: (l0 + l[n/2]) + ... in one fixed order. */
+    static float sum(FloatVector v) {
+        FloatVector x = v.add(v.rearrange(FOLD_HALF));
+        if (L >= 4) x = x.add(x.rearrange(FOLD_QUARTER));
+        if (L >= 8) x = x.add(x.rearrange(FOLD_EIGHTH));
+        if (L >= 16) x = x.add(x.rearrange(FOLD_SIXTEENTH));
         return x.lane(0);
     }
 }
