@@ -64,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
         ModelTokenizer tokenizer = ModelTokenizer.load(modelDir);
         try (LoadedModel m = LoadedModel.open(modelDir, "cpu")) {
             RankerCheckpoint ranker = RankerCheckpoint.load(rankerDir, m.config().hiddenSize());
-            Responder responder = new Responder(m, tokenizer, ranker, rankerDir.toString());
+            Responder responder = new Responder(m, tokenizer, ranker, rankerDir.toString(), "cpu");
             out.println("srr demo: Safety Representation Ranking end to end");
             out.printf("model : %s (%s, %d layers, hidden %d; STAND-IN WITH RANDOM WEIGHTS)%n", modelDir, m.config().modelType(),
                     m.config().numLayers(), m.config().hiddenSize());

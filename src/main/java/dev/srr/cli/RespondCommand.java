@@ -65,8 +65,10 @@ public final class RespondCommand implements Callable<Integer> {
         if (tokenizer == null) throw new SrrException(model + ": no tokenizer.json, which respond needs");
         try (LoadedModel m = LoadedModel.open(model, backend)) {
             RankerCheckpoint rk = RankerCheckpoint.load(ranker, m.config().hiddenSize());
-            Responder responder = new Responder(m, tokenizer, rk, ranker.toString());
-            Responder.Response r = responder.respond(prompt.ids(model, tokenizer), options, null);
+            Responder.Response r;
+            try (Responder responder = new Responder(m, tokenizer, rk, ranker.toString(), backend)) {
+                r = responder.respond(prompt.ids(model, tokenizer), options, null);
+            }
             if (json) {
                 out.println(Json.write(document(r, seed)));
             } else {

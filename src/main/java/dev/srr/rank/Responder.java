@@ -17,16 +17,16 @@ import java.util.List;
  * prefill, each candidate's state at its last token or averaged over its tokens), score them with the ranker and
  * pick the best. No second pass over the model unless the ranker wants standalone-encoded candidates.
  */
-public final class Responder {
+public final class Responder implements AutoCloseable {
     private final LoadedModel model;
     private final ModelTokenizer tokenizer;
-    private final RankerCheckpoint ranker;
     private final FeatureSpec spec;
+    private final Scorer scorer;
 
-    public Responder(LoadedModel model, ModelTokenizer tokenizer, RankerCheckpoint ranker, String rankerDir) {
+    /** {@code backend} runs the ranker's scorer too: cpu, or tornado (one task graph on the device). */
+    public Responder(LoadedModel model, ModelTokenizer tokenizer, RankerCheckpoint ranker, String rankerDir, String backend) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.ranker = ranker;
         this.spec = FeatureSpec.fromJson(ranker.featureSpec(), rankerDir);
         int d = model.config().hiddenSize();
         if (spec.hiddenSize() != d) {
@@ -37,6 +37,7 @@ public final class Responder {
             throw new SrrException(rankerDir + ": ranker reads layer " + spec.layer() + ", but the model has "
                     + model.config().numLayers() + " layers");
         }
+        this.scorer = Scorer.create(ranker.ranker(), backend);
     }
 
     public FeatureSpec spec() {
@@ -63,7 +64,7 @@ public final class Responder {
                 vectors[i] = spec.pooling() == Pooling.MEAN ? cands.get(i).meanState() : cands.get(i).lastState();
             }
         }
-        double[] scores = ranker.ranker().score(result.promptState(), vectors);
+        double[] scores = scorer.score(new FeatureList("response", result.promptState(), vectors, new Boolean[vectors.length]));
         return new Response(result, scores, RankingMetrics.top(scores));
     }
 
@@ -77,5 +78,10 @@ public final class Responder {
         float[][] v = new float[cands.size()][];
         for (int i = 0; i < v.length; i++) v[i] = outs.get(i).hidden(spec.layer(), spec.pooling());
         return v;
+    }
+
+    @Override
+    public void close() {
+        scorer.close();
     }
 }
