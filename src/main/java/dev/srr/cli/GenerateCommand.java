@@ -2,7 +2,7 @@ package dev.srr.cli;
 
 import dev.srr.SrrException;
 import dev.srr.engine.Candidate;
-import dev.srr.engine.FeatureSpec;
+import dev.srr.engine.FeatureCapture;
 import dev.srr.engine.FinishReason;
 import dev.srr.engine.GenerationOptions;
 import dev.srr.engine.GenerationResult;
@@ -82,7 +82,7 @@ public final class GenerateCommand implements Callable<Integer> {
             TokenTextDecoder decoder = tokenizer == null ? null : ids -> tokenizer.decode(ids, true);
             if (tokenizer != null) options = options.withExtraEosIds(tokenizer.eosIds());
             int[] promptIds = prompt.ids(model, tokenizer);
-            FeatureSpec features = featureLayer == null ? FeatureSpec.none() : FeatureSpec.at(featureLayer);
+            FeatureCapture features = featureLayer == null ? FeatureCapture.none() : FeatureCapture.at(featureLayer);
             GenerationProgress progress = quiet ? null : new GenerationProgress(new Progress(err, false, "generate"), n, sampling.maxNewTokens);
             TokenListener listener = listeners(progress, stream ? new TokenPrinter(out, n, tokenizer) : null);
             GenerationResult result = new Generator(m.transformer(), decoder).generate(promptIds, options, features, listener);

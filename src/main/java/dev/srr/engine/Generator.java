@@ -18,7 +18,7 @@ import java.util.Map;
  * for all of them. Every candidate samples with its own random stream derived from (seed, candidate index),
  * so its tokens do not depend on K, on the other candidates, or on threads.
  *
- * <p>Features: with a {@link FeatureSpec}, each step also keeps its rows' state at the feature layer. A
+ * <p>Features: with a {@link FeatureCapture}, each step also keeps its rows' state at the feature layer. A
  * candidate's response is its ids without a final eos id (the text a ranker re-encodes never holds it; ids
  * completing a stop string stay). lastState is the state at the response's final id and meanState the mean
  * over the response, as a fresh forward over prompt + response gives them; an empty response (eos first)
@@ -36,7 +36,7 @@ public final class Generator {
         this.decoder = decoder;
     }
 
-    public GenerationResult generate(int[] prompt, GenerationOptions options, FeatureSpec features, TokenListener listener) {
+    public GenerationResult generate(int[] prompt, GenerationOptions options, FeatureCapture features, TokenListener listener) {
         ModelConfig config = model.config();
         features.check(config);
         StopStrings stops = new StopStrings(options.stopStrings(), decoder);
@@ -130,7 +130,7 @@ public final class Generator {
     }
 
     /** Folds candidates with identical ids into the first of them, keeping request order. */
-    private static GenerationResult distinct(Run state, int[] run, int truncated, float[] promptState, FeatureSpec features,
+    private static GenerationResult distinct(Run state, int[] run, int truncated, float[] promptState, FeatureCapture features,
                                              GenerationStats stats) {
         Map<List<Integer>, List<CandidateTrack>> groups = new LinkedHashMap<>();
         for (CandidateTrack t : state.tracks) {
@@ -152,14 +152,14 @@ public final class Generator {
     /** What one generate call shares between its steps. */
     private final class Run {
         final GenerationOptions options;
-        final FeatureSpec features;
+        final FeatureCapture features;
         final StopStrings stops;
         final TokenListener listener;
         final int promptLength;
         final int[] eos;
         final List<CandidateTrack> tracks = new ArrayList<>();
 
-        Run(GenerationOptions options, FeatureSpec features, StopStrings stops, TokenListener listener, int promptLength) {
+        Run(GenerationOptions options, FeatureCapture features, StopStrings stops, TokenListener listener, int promptLength) {
             this.options = options;
             this.features = features;
             this.stops = stops;

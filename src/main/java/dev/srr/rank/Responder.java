@@ -54,7 +54,7 @@ public final class Responder implements AutoCloseable {
     public Response respond(int[] prompt, GenerationOptions options, TokenListener listener) {
         Generator generator = new Generator(model.transformer(), ids -> tokenizer.decode(ids, true));
         GenerationResult result = generator.generate(prompt, options.withExtraEosIds(tokenizer.eosIds()),
-                dev.srr.engine.FeatureSpec.at(spec.layer()), listener == null ? TokenListener.NONE : listener);
+                dev.srr.engine.FeatureCapture.at(spec.layer()), listener == null ? TokenListener.NONE : listener);
         List<Candidate> cands = result.candidates();
         float[][] vectors = new float[cands.size()][];
         if (spec.encode() == EncodeMode.STANDALONE) {

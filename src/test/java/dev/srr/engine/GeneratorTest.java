@@ -59,7 +59,7 @@ class GeneratorTest {
                 int[] prompt = GoldenParityTest.ids(sequence(name, seq).get("input_ids"));
                 int[] expected = GoldenParityTest.ids(sequence(name, seq).get("greedy_new_ids"));
                 GenerationOptions o = GenerationOptions.of(3, expected.length, SamplingOptions.greedyDecoding()).withIgnoreEos(true);
-                GenerationResult r = g.generate(prompt, o, FeatureSpec.none(), TokenListener.NONE);
+                GenerationResult r = g.generate(prompt, o, FeatureCapture.none(), TokenListener.NONE);
                 assertEquals(1, r.candidates().size(), name + " " + seq);
                 assertEquals(2, r.merged());
                 Candidate c = r.candidates().getFirst();
@@ -78,7 +78,7 @@ class GeneratorTest {
             int[] prompt = GoldenParityTest.ids(sequence(name, "B").get("input_ids"));
             // stopping on ids ending in 7 makes candidates leave the batch at different steps
             GenerationOptions o = GenerationOptions.of(6, 14, warm().withTopP(0.95f)).withSeed(1234).withStopStrings(List.of("7>"));
-            GenerationResult r = new Generator(m.transformer(), ANGLE_IDS).generate(prompt, o, FeatureSpec.none(), TokenListener.NONE);
+            GenerationResult r = new Generator(m.transformer(), ANGLE_IDS).generate(prompt, o, FeatureCapture.none(), TokenListener.NONE);
             List<int[]> batched = expand(r, o.candidates());
             Set<String> distinct = new HashSet<>();
             Set<Integer> lengths = new HashSet<>();
@@ -99,12 +99,12 @@ class GeneratorTest {
             int[] prompt = GoldenParityTest.ids(sequence("qwen3-tiny-bf16", "A").get("input_ids"));
             Generator g = new Generator(m.transformer(), null);
             GenerationOptions o = GenerationOptions.of(2, 10, warm().withTopK(50).withRepetitionPenalty(1.3f)).withSeed(99);
-            List<int[]> two = expand(g.generate(prompt, o, FeatureSpec.none(), TokenListener.NONE), 2);
-            List<int[]> seven = expand(g.generate(prompt, o.withCandidates(7), FeatureSpec.none(), TokenListener.NONE), 7);
-            List<int[]> again = expand(g.generate(prompt, o.withCandidates(7), FeatureSpec.none(), TokenListener.NONE), 7);
+            List<int[]> two = expand(g.generate(prompt, o, FeatureCapture.none(), TokenListener.NONE), 2);
+            List<int[]> seven = expand(g.generate(prompt, o.withCandidates(7), FeatureCapture.none(), TokenListener.NONE), 7);
+            List<int[]> again = expand(g.generate(prompt, o.withCandidates(7), FeatureCapture.none(), TokenListener.NONE), 7);
             for (int i = 0; i < 2; i++) assertArrayEquals(two.get(i), seven.get(i), "candidate " + i);
             for (int i = 0; i < 7; i++) assertArrayEquals(seven.get(i), again.get(i), "rerun candidate " + i);
-            List<int[]> otherSeed = expand(g.generate(prompt, o.withSeed(100), FeatureSpec.none(), TokenListener.NONE), 2);
+            List<int[]> otherSeed = expand(g.generate(prompt, o.withSeed(100), FeatureCapture.none(), TokenListener.NONE), 2);
             assertTrue(!Arrays.equals(two.get(0), otherSeed.get(0)) || !Arrays.equals(two.get(1), otherSeed.get(1)));
         }
     }
@@ -168,7 +168,7 @@ class GeneratorTest {
                 // extra eos ids and a stop string make candidates end in all three ways, some of them early
                 GenerationOptions o = GenerationOptions.of(8, 9, warm()).withSeed(layer + 5).withStopStrings(List.of("3>"))
                         .withExtraEosIds(IntStream.range(0, t.config().vocabSize()).filter(i -> i % 14 == 0).toArray());
-                GenerationResult r = g.generate(prompt, o, FeatureSpec.at(layer), TokenListener.NONE);
+                GenerationResult r = g.generate(prompt, o, FeatureCapture.at(layer), TokenListener.NONE);
                 assertEquals(layer, r.featureLayer());
                 SequenceOutput promptOnly = t.forward(List.of(prompt), CaptureRequest.of(new int[]{layer}, Pooling.LAST), null).getFirst();
                 assertClose(r.promptState(), promptOnly.hidden(layer, Pooling.LAST), 1e-4, name + " prompt state at " + layer);
@@ -201,7 +201,7 @@ class GeneratorTest {
             String stop = "<" + greedy[at] + ">";
             GenerationOptions o = GenerationOptions.of(1, greedy.length, SamplingOptions.greedyDecoding())
                     .withIgnoreEos(true).withStopStrings(List.of(stop));
-            Candidate c = new Generator(m.transformer(), ANGLE_IDS).generate(prompt, o, FeatureSpec.none(), TokenListener.NONE)
+            Candidate c = new Generator(m.transformer(), ANGLE_IDS).generate(prompt, o, FeatureCapture.none(), TokenListener.NONE)
                     .candidates().getFirst();
             assertEquals(FinishReason.STOP, c.finishReason());
             assertArrayEquals(Arrays.copyOf(greedy, at + 1), c.ids());
@@ -230,7 +230,7 @@ class GeneratorTest {
                 }
             };
             GenerationOptions o = GenerationOptions.of(k, 6, warm()).withSeed(3);
-            GenerationResult r = new Generator(m.transformer(), null).generate(prompt, o, FeatureSpec.none(), listener);
+            GenerationResult r = new Generator(m.transformer(), null).generate(prompt, o, FeatureCapture.none(), listener);
             List<int[]> all = expand(r, k);
             for (int i = 0; i < k; i++) {
                 assertArrayEquals(all.get(i), heard.get(i).stream().mapToInt(Integer::intValue).toArray());
@@ -249,15 +249,15 @@ class GeneratorTest {
             prompt[0] = bos;
             Generator g = new Generator(m.transformer(), null);
             GenerationOptions o = GenerationOptions.of(1, 5, SamplingOptions.greedyDecoding());
-            SrrException e = assertThrows(SrrException.class, () -> g.generate(prompt, o, FeatureSpec.none(), TokenListener.NONE));
+            SrrException e = assertThrows(SrrException.class, () -> g.generate(prompt, o, FeatureCapture.none(), TokenListener.NONE));
             assertTrue(e.getMessage().contains("exceeds the model's context of " + context), e.getMessage());
-            GenerationResult r = g.generate(prompt, o.withTruncation(PromptTruncation.LEFT), FeatureSpec.none(), TokenListener.NONE);
+            GenerationResult r = g.generate(prompt, o.withTruncation(PromptTruncation.LEFT), FeatureCapture.none(), TokenListener.NONE);
             assertEquals(context - 5, r.prompt().length);
             assertEquals(3, r.truncatedPromptTokens());
             assertEquals(bos, r.prompt()[0]);
             assertArrayEquals(Arrays.copyOfRange(prompt, 4, prompt.length), Arrays.copyOfRange(r.prompt(), 1, r.prompt().length));
             assertThrows(SrrException.class, () -> g.generate(prompt, GenerationOptions.of(1, context, SamplingOptions.greedyDecoding())
-                    .withTruncation(PromptTruncation.LEFT), FeatureSpec.none(), TokenListener.NONE));
+                    .withTruncation(PromptTruncation.LEFT), FeatureCapture.none(), TokenListener.NONE));
         }
     }
 
@@ -267,11 +267,11 @@ class GeneratorTest {
             Generator g = new Generator(m.transformer(), null);
             int[] prompt = {5, 6, 7};
             GenerationOptions o = GenerationOptions.of(1, 3, SamplingOptions.greedyDecoding());
-            assertThrows(SrrException.class, () -> g.generate(prompt, o.withStopStrings(List.of("x")), FeatureSpec.none(), TokenListener.NONE));
-            assertThrows(SrrException.class, () -> g.generate(prompt, o, FeatureSpec.at(m.config().numLayers() + 1), TokenListener.NONE));
-            assertThrows(SrrException.class, () -> g.generate(new int[]{m.config().vocabSize()}, o, FeatureSpec.none(), TokenListener.NONE));
+            assertThrows(SrrException.class, () -> g.generate(prompt, o.withStopStrings(List.of("x")), FeatureCapture.none(), TokenListener.NONE));
+            assertThrows(SrrException.class, () -> g.generate(prompt, o, FeatureCapture.at(m.config().numLayers() + 1), TokenListener.NONE));
+            assertThrows(SrrException.class, () -> g.generate(new int[]{m.config().vocabSize()}, o, FeatureCapture.none(), TokenListener.NONE));
             // the cache holds nothing after a failed run: a following run still works
-            assertEquals(1, g.generate(prompt, o, FeatureSpec.none(), TokenListener.NONE).candidates().size());
+            assertEquals(1, g.generate(prompt, o, FeatureCapture.none(), TokenListener.NONE).candidates().size());
         }
     }
 

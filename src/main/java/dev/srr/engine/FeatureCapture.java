@@ -7,21 +7,21 @@ import dev.srr.model.ModelConfig;
  * Which hidden state generation captures for SRR: a {@code hidden_states} index (0 = embeddings, i = output
  * of decoder layer i-1, numLayers = after the final norm), or none.
  */
-public record FeatureSpec(int layer) {
+public record FeatureCapture(int layer) {
     private static final int NO_LAYER = -1;
 
-    public static FeatureSpec none() {
-        return new FeatureSpec(NO_LAYER);
+    public static FeatureCapture none() {
+        return new FeatureCapture(NO_LAYER);
     }
 
-    public static FeatureSpec at(int layer) {
+    public static FeatureCapture at(int layer) {
         if (layer < 0) throw new SrrException("feature layer must be at least 0, got " + layer);
-        return new FeatureSpec(layer);
+        return new FeatureCapture(layer);
     }
 
     /** The default of SRR: the decoder layer at a quarter of the depth. */
-    public static FeatureSpec quarter(ModelConfig config) {
-        return new FeatureSpec(config.quarterLayer());
+    public static FeatureCapture quarter(ModelConfig config) {
+        return new FeatureCapture(config.quarterLayer());
     }
 
     public boolean enabled() {
