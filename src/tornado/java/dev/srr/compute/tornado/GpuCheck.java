@@ -13,6 +13,7 @@ import dev.srr.io.Json;
 import dev.srr.rank.FeatureList;
 import dev.srr.rank.Ranker;
 import dev.srr.rank.RankerConfig;
+import dev.srr.tensor.Tensor;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -22,6 +23,7 @@ import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.HalfFloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.io.IOException;
@@ -57,7 +59,7 @@ public final class GpuCheck {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: GpuCheck GOLDEN_MODELS_DIR OUT.json [f32,f16]");
+            System.err.println("usage: GpuCheck GOLDEN_MODELS_DIR OUT.json [f32,f16,raw16]");
             System.exit(2);
         }
         Path golden = Path.of(args[0]);
@@ -182,11 +184,10 @@ public final class GpuCheck {
     private void kernels(String format) {
         Map<String, Object> r = new LinkedHashMap<>();
         results.put("kernels_" + format, r);
-        boolean half = format.equals("f16");
         // Qwen2.5-0.5B-like widths with rows that are not a multiple of the row block
-        matmul(r, half, 5, 896, 1152, true, false);
-        matmul(r, half, 7, 4864, 896, false, true);
-        matmul(r, half, 1, 3584, 512, true, false);
+        matmul(r, format, 5, 896, 1152, true, false);
+        matmul(r, format, 7, 4864, 896, false, true);
+        matmul(r, format, 1, 3584, 512, true, false);
         System.out.printf("       kernels %s: worst relative error %.3e (%s)%n", format, r.get("worst"), r.get("worst_at"));
     }
 
@@ -196,10 +197,14 @@ public final class GpuCheck {
         return a;
     }
 
-    private void matmul(Map<String, Object> r, boolean half, int rows, int inW, int outW, boolean bias, boolean accumulate) {
+    /** {@code format}: f32, f16 ({@link HalfFloatArray}) or raw16 (BF16 bits in a {@link ShortArray}). */
+    private void matmul(Map<String, Object> r, String format, int rows, int inW, int outW, boolean bias, boolean accumulate) {
+        boolean half = format.equals("f16");
+        boolean raw = format.equals("raw16");
         float[] x = random(rows * inW);
         float[] w = random(outW * inW);
         if (half) for (int i = 0; i < w.length; i++) w[i] = Float.float16ToFloat(Float.floatToFloat16(w[i]));
+        if (raw) for (int i = 0; i < w.length; i++) w[i] = Tensor.bf16ToFloat(Tensor.floatToBf16(w[i]));
         float[] b = bias ? random(outW) : new float[1];
         float[] start = random(rows * outW);
         float[] expected = new float[rows * outW];
@@ -216,13 +221,18 @@ public final class GpuCheck {
         FloatArray dx = FloatArray.fromArray(x);
         FloatArray db = FloatArray.fromArray(b);
         FloatArray out = accumulate ? FloatArray.fromArray(start) : new FloatArray(rows * outW);
-        String name = "mm" + rows + "x" + inW + "x" + outW + (half ? "h" : "f");
+        String name = "mm" + rows + "x" + inW + "x" + outW + (half ? "h" : raw ? "r" : "f");
         TaskGraph g = new TaskGraph(name);
         if (half) {
             HalfFloatArray dw = new HalfFloatArray(w.length);
             for (int i = 0; i < w.length; i++) dw.getSegment().setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16(w[i]));
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
                     .task("t", Kernels::matmulF16, new KernelContext(), m, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
+        } else if (raw) {
+            ShortArray dw = new ShortArray(w.length);
+            for (int i = 0; i < w.length; i++) dw.set(i, Tensor.floatToBf16(w[i]));
+            g.transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
+                    .task("t", Kernels::matmulRaw16, new KernelContext(), m, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0, 0);
         } else {
             FloatArray dw = FloatArray.fromArray(w);
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)

@@ -11,6 +11,7 @@ import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.HalfFloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
 import java.util.ArrayList;
@@ -88,6 +89,8 @@ final class Graphs {
         int d = c.hiddenSize();
         if (shared.embedding instanceof HalfFloatArray h) {
             g.task(name, Kernels::embedF16, new KernelContext(), shared.meta.array(), h, shared.x, d);
+        } else if (shared.embedding instanceof ShortArray r) {
+            g.task(name, Kernels::embedRaw16, new KernelContext(), shared.meta.array(), r, shared.x, d, weights.fp16(r));
         } else {
             g.task(name, Kernels::embedF32, new KernelContext(), shared.meta.array(), (FloatArray) shared.embedding, shared.x, d);
         }
@@ -160,6 +163,8 @@ final class Graphs {
                     tasks.add(() -> {
                         if (w instanceof HalfFloatArray h) {
                             g.task(task, Kernels::gateUpF16, new KernelContext(), meta, shared.normed, h, shared.hidden, d, inter);
+                        } else if (w instanceof ShortArray r) {
+                            g.task(task, Kernels::gateUpRaw16, new KernelContext(), meta, shared.normed, r, shared.hidden, d, inter, weights.fp16(r));
                         } else {
                             g.task(task, Kernels::gateUpF32, new KernelContext(), meta, shared.normed, (FloatArray) w, shared.hidden, d, inter);
                         }
@@ -181,6 +186,8 @@ final class Graphs {
         int acc = accumulate ? 1 : 0;
         if (w instanceof HalfFloatArray h) {
             g.task(task, Kernels::matmulF16, new KernelContext(), meta, in, h, bias, out, inW, outW, b, acc);
+        } else if (w instanceof ShortArray r) {
+            g.task(task, Kernels::matmulRaw16, new KernelContext(), meta, in, r, bias, out, inW, outW, b, acc, weights.fp16(r));
         } else {
             g.task(task, Kernels::matmulF32, new KernelContext(), meta, in, (FloatArray) w, bias, out, inW, outW, b, acc);
         }
@@ -217,6 +224,8 @@ final class Graphs {
         int vocab = c.vocabSize();
         if (head instanceof HalfFloatArray h) {
             g.task("lm_head", Kernels::lmHeadF16, new KernelContext(), pick, shared.normed, h, out, d, vocab);
+        } else if (head instanceof ShortArray r) {
+            g.task("lm_head", Kernels::lmHeadRaw16, new KernelContext(), pick, shared.normed, r, out, d, vocab, weights.fp16(r));
         } else {
             g.task("lm_head", Kernels::lmHeadF32, new KernelContext(), pick, shared.normed, (FloatArray) head, out, d, vocab);
         }

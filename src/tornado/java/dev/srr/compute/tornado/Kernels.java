@@ -5,6 +5,7 @@ import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.HalfFloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * The device kernels, written for TornadoVM's KernelContext API: one work-group per output row (or per row and
@@ -17,6 +18,9 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *
  * <p>Every weight-reading kernel exists for FP32 ({@link FloatArray}) and FP16 ({@link HalfFloatArray})
  * weights: TornadoVM needs concrete parameter types. The bodies are the same; only the weight read differs.
+ * A third variant ({@code Raw16}) reads raw 16-bit patterns from a {@link ShortArray} and widens them with integer
+ * and float operations only ({@link #widen16}): no OpenCL {@code half} type, so it needs no {@code cl_khr_fp16}. Its
+ * {@code fp16} argument says what the bits are: 0 for BF16 (a shift), 1 for IEEE half (exact conversion).
  * Kernel classes must keep their debug info (javac -g, Maven's default) or TornadoVM cannot compile them.
  */
 public final class Kernels {
@@ -44,6 +48,14 @@ public final class Kernels {
         if (r < meta.get(StepMeta.ROWS)) {
             int from = meta.get(StepMeta.TOKENS + r) * d;
             for (int i = ctx.localIdx; i < d; i += ctx.localGroupSizeX) x.set(r * d + i, table.get(from + i).getFloat32());
+        }
+    }
+
+    public static void embedRaw16(KernelContext ctx, IntArray meta, ShortArray table, FloatArray x, int d, int fp16) {
+        int r = ctx.groupIdx;
+        if (r < meta.get(StepMeta.ROWS)) {
+            int from = meta.get(StepMeta.TOKENS + r) * d;
+            for (int i = ctx.localIdx; i < d; i += ctx.localGroupSizeX) x.set(r * d + i, widen16(table.get(from + i), fp16));
         }
     }
 
@@ -143,6 +155,30 @@ public final class Kernels {
         if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
     }
 
+    public static void matmulRaw16(KernelContext ctx, IntArray meta, FloatArray x, ShortArray w, FloatArray bias, FloatArray out,
+                                 int inW, int outW, int hasBias, int accumulate, int fp16) {
+        int o = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        int r0 = ctx.groupIdy * ROW_BLOCK;
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int wOff = o * inW;
+        for (int i = lid; i < inW; i += ls) {
+            float wv = widen16(w.get(wOff + i), fp16);
+            if (n > 0) a0 += wv * x.get(r0 * inW + i);
+            if (n > 1) a1 += wv * x.get((r0 + 1) * inW + i);
+            if (n > 2) a2 += wv * x.get((r0 + 2) * inW + i);
+            if (n > 3) a3 += wv * x.get((r0 + 3) * inW + i);
+        }
+        reduce4(ctx, part, a0, a1, a2, a3);
+        if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
+    }
+
     /**
      * Logits of the rows the host asked for: {@code out[i, o] = x[pick[1+i]] . w[o]} for {@code pick[0]} rows,
      * so the LM head (the largest matrix) runs only for them.
@@ -192,6 +228,33 @@ public final class Kernels {
         int wOff = o * inW;
         for (int i = lid; i < inW; i += ls) {
             float wv = w.get(wOff + i).getFloat32();
+            if (n > 0) a0 += wv * x.get(x0 + i);
+            if (n > 1) a1 += wv * x.get(x1 + i);
+            if (n > 2) a2 += wv * x.get(x2 + i);
+            if (n > 3) a3 += wv * x.get(x3 + i);
+        }
+        reduce4(ctx, part, a0, a1, a2, a3);
+        if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
+    }
+
+    public static void lmHeadRaw16(KernelContext ctx, IntArray pick, FloatArray x, ShortArray w, FloatArray out, int inW, int outW, int fp16) {
+        int o = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        int i0 = ctx.groupIdy * ROW_BLOCK;
+        int n = TornadoMath.min(ROW_BLOCK, pick.get(0) - i0);
+        float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
+        int x0 = n > 0 ? pick.get(1 + i0) * inW : 0;
+        int x1 = n > 1 ? pick.get(2 + i0) * inW : 0;
+        int x2 = n > 2 ? pick.get(3 + i0) * inW : 0;
+        int x3 = n > 3 ? pick.get(4 + i0) * inW : 0;
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int wOff = o * inW;
+        for (int i = lid; i < inW; i += ls) {
+            float wv = widen16(w.get(wOff + i), fp16);
             if (n > 0) a0 += wv * x.get(x0 + i);
             if (n > 1) a1 += wv * x.get(x1 + i);
             if (n > 2) a2 += wv * x.get(x2 + i);
@@ -295,6 +358,110 @@ public final class Kernels {
         }
         reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
         if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
+    }
+
+    public static void gateUpRaw16(KernelContext ctx, IntArray meta, FloatArray x, ShortArray w, FloatArray out, int inW, int inter, int fp16) {
+        int o = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int ls = ctx.localGroupSizeX;
+        int r0 = ctx.groupIdy * ROW_BLOCK;
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        // one local array for both sums: two local arrays passed to the same helper end up aliased
+        float[] part = ctx.allocateFloatLocalArray(2 * ROW_BLOCK * MAX_LOCAL);
+        float g0 = 0f;
+        float g1 = 0f;
+        float g2 = 0f;
+        float g3 = 0f;
+        float u0 = 0f;
+        float u1 = 0f;
+        float u2 = 0f;
+        float u3 = 0f;
+        int gOff = o * inW;
+        int uOff = (inter + o) * inW;
+        for (int i = lid; i < inW; i += ls) {
+            float gw = widen16(w.get(gOff + i), fp16);
+            float uw = widen16(w.get(uOff + i), fp16);
+            if (n > 0) {
+                float v = x.get(r0 * inW + i);
+                g0 += gw * v;
+                u0 += uw * v;
+            }
+            if (n > 1) {
+                float v = x.get((r0 + 1) * inW + i);
+                g1 += gw * v;
+                u1 += uw * v;
+            }
+            if (n > 2) {
+                float v = x.get((r0 + 2) * inW + i);
+                g2 += gw * v;
+                u2 += uw * v;
+            }
+            if (n > 3) {
+                float v = x.get((r0 + 3) * inW + i);
+                g3 += gw * v;
+                u3 += uw * v;
+            }
+        }
+        reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
+        if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
+    }
+
+    /** A raw 16-bit weight as float: BF16 bits ({@code fp16 == 0}) or IEEE half bits ({@code fp16 == 1}). */
+    static float widen16(short bits, int fp16) {
+        int h = bits & 0xFFFF;
+        float v;
+        if (fp16 == 0) {
+            v = bf16ToFloat(h);
+        } else {
+            v = halfToFloat(h);
+        }
+        return v;
+    }
+
+    /*
+     * Why no Float.intBitsToFloat: TornadoVM 5.2's OpenCL backend does not implement Graal's ReinterpretNode
+     * (OCLArithmeticTool.emitReinterpret throws "unimplemented"), so the widening builds the value from its
+     * fields with exact float arithmetic: (implicit bit + mantissa) times a power of two made of an int-to-float
+     * conversion of 1 << k and constant powers of two, ordered so every intermediate is a normal float (exact even
+     * where denormals are flushed). Only results that are themselves subnormal depend on the device's denormal mode.
+     */
+
+    /** BF16 bits (low 16 bits of {@code h}) to float, exactly (NaNs stay NaN, payload not kept). */
+    static float bf16ToFloat(int h) {
+        int e = (h >> 7) & 0xFF;
+        int m = h & 0x7F;
+        float v;
+        if (e == 0) {
+            v = (m * 8.4703295E-22f) * 1.0842022E-19f; // m * 2^-70 * 2^-63 = m * 2^-133
+        } else if (e == 0xFF) {
+            v = m == 0 ? Float.POSITIVE_INFINITY : TornadoMath.sqrt(-(float) m); // NaN: a NaN constant does not compile
+        } else {
+            int p = e - 127;
+            int q = p < 0 ? p + 128 : p; // 0..127
+            v = (128 + m) * 0.0078125f * (1 << (q & 15));
+            if ((q & 16) != 0) v = v * 65536f; // 2^16
+            if ((q & 32) != 0) v = v * 4.2949673E9f; // 2^32
+            if ((q & 64) != 0) v = v * 1.8446744E19f; // 2^64
+            if (p < 0) v = v * 5.421011E-20f * 5.421011E-20f; // 2^-64 twice
+        }
+        if ((h & 0x8000) != 0) v = -v;
+        return v;
+    }
+
+    /** IEEE half bits (low 16 bits of {@code h}) to float, exactly (NaNs stay NaN, payload not kept). */
+    static float halfToFloat(int h) {
+        int e = (h >> 10) & 0x1F;
+        int m = h & 0x3FF;
+        float v;
+        if (e == 0) {
+            v = m * 5.9604645E-8f; // m * 2^-24
+        } else if (e == 31) {
+            v = m == 0 ? Float.POSITIVE_INFINITY : TornadoMath.sqrt(-(float) m); // NaN: a NaN constant does not compile
+        } else {
+            v = (1024 + m) * (float) (1 << (e - 1)) * 5.9604645E-8f; // (1024 + m) * 2^(e - 25)
+        }
+        if ((h & 0x8000) != 0) v = -v;
+        return v;
     }
 
     /** Tree reduction of four per-work-item partial sums; the totals end in part[0], part[MAX_LOCAL], ... */

@@ -20,6 +20,7 @@ import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -387,6 +388,152 @@ class KernelsTest {
     @Test
     void attentionWithSlidingWindow() {
         attention(5);
+    }
+
+    // ---- RAW16 weights: 16-bit patterns in a ShortArray, widened in the kernel with integer operations ----
+
+    /** {@code a} rounded to BF16 ({@code dtype} BF16) or IEEE half (F16) bits. */
+    static short[] bits16(float[] a, DType dtype) {
+        short[] b = new short[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = dtype == DType.BF16 ? Tensor.floatToBf16(a[i]) : Float.floatToFloat16(a[i]);
+        return b;
+    }
+
+    /** The checkpoint tensor the CPU backend would read for the same bits. */
+    static Tensor tensor16(short[] b, DType dtype, int rows, int cols) {
+        MemorySegment seg = Arena.ofAuto().allocate((long) b.length * Short.BYTES);
+        MemorySegment.copy(b, 0, seg, Tensor.I16_LE, 0, b.length);
+        return new Tensor("w", dtype, new long[]{rows, cols}, seg);
+    }
+
+    static int fp16(DType dtype) {
+        return dtype == DType.F16 ? 1 : 0;
+    }
+
+    /** Every one of the 65536 patterns widened on the device, bit for bit against the JDK's conversion. */
+    private void widenAllPatterns(DType dtype) {
+        int d = 1 << 16;
+        ShortArray table = new ShortArray(d);
+        for (int i = 0; i < d; i++) table.set(i, (short) i);
+        StepMeta m = new StepMeta(1);
+        DeviceKvCache cache = new DeviceKvCache(1, 8, 8);
+        cache.newSequence();
+        m.fill(new Step(new int[]{0}, new int[1], new int[]{0}), cache);
+        FloatArray x = new FloatArray(d);
+        TaskGraph g = new TaskGraph("widen" + dtype)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, m.array(), table)
+                .task("t", Kernels::embedRaw16, new KernelContext(), m.array(), table, x, d, fp16(dtype));
+        run(g, grid1(1, 128), x);
+        int wrong = 0;
+        String first = "";
+        for (int i = 0; i < d; i++) {
+            float expected = dtype == DType.F16 ? Float.float16ToFloat((short) i) : Tensor.bf16ToFloat((short) i);
+            float actual = x.get(i);
+            boolean same = Float.isNaN(expected) ? Float.isNaN(actual) : Float.floatToRawIntBits(actual) == Float.floatToRawIntBits(expected);
+            if (!same && wrong++ == 0) first = String.format("0x%04x: %s, expected %s", i, actual, expected);
+        }
+        assertTrue(wrong == 0, dtype + ": " + wrong + " of 65536 patterns widened wrongly, first " + first);
+    }
+
+    @Test
+    void raw16WidensEveryBf16Pattern() {
+        widenAllPatterns(DType.BF16);
+    }
+
+    @Test
+    void raw16WidensEveryF16Pattern() {
+        widenAllPatterns(DType.F16);
+    }
+
+    private void matmulRaw16(DType dtype, int rows, int inW, int outW, boolean bias, boolean accumulate) {
+        float[] x = random(rows * inW);
+        short[] w = bits16(random(outW * inW), dtype);
+        float[] b = bias ? random(outW) : null;
+        float[] start = random(rows * outW);
+        float[] expected = new float[rows * outW];
+        CpuKernels.linear(x, expected, rows, inW, outW, tensor16(w, dtype, outW, inW), b);
+        if (accumulate) CpuKernels.add(expected, start, rows * outW);
+        FloatArray dx = device(x);
+        ShortArray dw = ShortArray.fromArray(w);
+        FloatArray db = bias ? device(b) : new FloatArray(1);
+        FloatArray out = accumulate ? device(start) : new FloatArray(rows * outW);
+        IntArray m = meta(16, rows, 0).array();
+        String name = "mm" + dtype + rows + "x" + inW + "x" + outW + (bias ? "b" : "") + (accumulate ? "a" : "");
+        TaskGraph g = new TaskGraph(name)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
+                .task("t", Kernels::matmulRaw16, new KernelContext(), m, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0, fp16(dtype));
+        run(g, grid2(outW, (rows + Kernels.ROW_BLOCK - 1) / Kernels.ROW_BLOCK, 32), out);
+        check(name, out.toHeapArray(), expected);
+    }
+
+    @Test
+    void matmulRaw16Bf16() {
+        matmulRaw16(DType.BF16, 7, 77, 45, true, false);
+        matmulRaw16(DType.BF16, 9, 64, 20, false, true);
+    }
+
+    @Test
+    void matmulRaw16F16() {
+        matmulRaw16(DType.F16, 7, 77, 45, true, false);
+        matmulRaw16(DType.F16, 1, 100, 33, false, true);
+    }
+
+    private void gateUpRaw16(DType dtype) {
+        int rows = 6;
+        int inW = 50;
+        int inter = 37;
+        float[] x = random(rows * inW);
+        short[] w = bits16(random(2 * inter * inW), dtype);
+        float[] gate = new float[rows * inter];
+        float[] up = new float[rows * inter];
+        CpuKernels.linear(x, gate, rows, inW, inter, tensor16(Arrays.copyOfRange(w, 0, inter * inW), dtype, inter, inW), null);
+        CpuKernels.linear(x, up, rows, inW, inter, tensor16(Arrays.copyOfRange(w, inter * inW, 2 * inter * inW), dtype, inter, inW), null);
+        CpuKernels.swiGlu(gate, up, rows * inter);
+        FloatArray dx = device(x);
+        ShortArray dw = ShortArray.fromArray(w);
+        FloatArray out = new FloatArray(rows * inter);
+        IntArray m = meta(8, rows, 0).array();
+        TaskGraph g = new TaskGraph("gateup" + dtype)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw)
+                .task("t", Kernels::gateUpRaw16, new KernelContext(), m, dx, dw, out, inW, inter, fp16(dtype));
+        run(g, grid2(inter, 2, 16), out);
+        check("gateUp " + dtype, out.toHeapArray(), gate);
+    }
+
+    @Test
+    void gateUpRaw16() {
+        gateUpRaw16(DType.BF16);
+        gateUpRaw16(DType.F16);
+    }
+
+    private void lmHeadRaw16(DType dtype) {
+        int rows = 5;
+        int d = 40;
+        int vocab = 71;
+        int[] picked = {4, 0, 2, 3, 1};
+        float[] x = random(rows * d);
+        short[] w = bits16(random(vocab * d), dtype);
+        float[] all = new float[rows * vocab];
+        CpuKernels.linear(x, all, rows, d, vocab, tensor16(w, dtype, vocab, d), null);
+        float[] expected = new float[picked.length * vocab];
+        for (int i = 0; i < picked.length; i++) System.arraycopy(all, picked[i] * vocab, expected, i * vocab, vocab);
+        IntArray pick = new IntArray(1 + picked.length);
+        pick.set(0, picked.length);
+        for (int i = 0; i < picked.length; i++) pick.set(1 + i, picked[i]);
+        FloatArray dx = device(x);
+        ShortArray dw = ShortArray.fromArray(w);
+        FloatArray out = new FloatArray(picked.length * vocab);
+        TaskGraph g = new TaskGraph("lmhead" + dtype)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, pick, dx, dw)
+                .task("t", Kernels::lmHeadRaw16, new KernelContext(), pick, dx, dw, out, d, vocab, fp16(dtype));
+        run(g, grid2(vocab, 2, 32), out);
+        check("lmHead " + dtype, out.toHeapArray(), expected);
+    }
+
+    @Test
+    void lmHeadRaw16() {
+        lmHeadRaw16(DType.BF16);
+        lmHeadRaw16(DType.F16);
     }
 
     @AfterAll

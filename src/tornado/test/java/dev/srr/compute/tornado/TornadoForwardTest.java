@@ -33,6 +33,8 @@ class TornadoForwardTest {
     static final double TOLERANCE = 1e-5;
     static double worst = 0;
     static String worstWhere = "";
+    static double worstRaw16 = 0;
+    static String worstRaw16Where = "";
 
     @BeforeAll
     static void bailOutsFail() {
@@ -57,6 +59,10 @@ class TornadoForwardTest {
 
     static synchronized void check(String where, float[] actual, float[] expected, double tolerance) {
         double err = TestData.relativeError(actual, expected);
+        if (where.contains(" raw16 ") && err > worstRaw16) {
+            worstRaw16 = err;
+            worstRaw16Where = where;
+        }
         if (err > worst) {
             worst = err;
             worstWhere = where;
@@ -179,8 +185,39 @@ class TornadoForwardTest {
         }
     }
 
+    /**
+     * RAW16 weights (BF16/F16 bits widened in the kernels with integer operations; the F32 model stays FP32):
+     * the same forward and greedy tokens as the CPU backend, which widens the same bits.
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    void raw16ForwardMatchesCpuBackend(String name) {
+        String before = System.getProperty(TornadoSettings.WEIGHTS);
+        System.setProperty(TornadoSettings.WEIGHTS, "raw16");
+        try (LoadedModel cpu = LoadedModel.open(model(name), "cpu"); LoadedModel gpu = LoadedModel.open(model(name), "tornado")) {
+            int layers = cpu.config().numLayers();
+            for (String seq : List.of("A", "B")) {
+                int[] input = sequence(name, seq);
+                SequenceOutput e = cpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
+                SequenceOutput a = gpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
+                for (int k = 0; k <= layers; k++) {
+                    check(name + " raw16 " + seq + " hidden_states." + k, a.hidden(k, Pooling.ALL), e.hidden(k, Pooling.ALL), TOLERANCE);
+                }
+                check(name + " raw16 " + seq + " logits", a.logits(), e.logits(), TOLERANCE);
+                int[] reference = greedyReference(name, seq);
+                int[] expected = GreedyDecoder.continueGreedy(cpu.transformer(), input, reference.length, new int[0]);
+                assertArrayEquals(expected, GreedyDecoder.continueGreedy(gpu.transformer(), input, reference.length, new int[0]),
+                        name + " raw16 " + seq + " greedy tokens vs CPU");
+            }
+        } finally {
+            if (before == null) System.clearProperty(TornadoSettings.WEIGHTS);
+            else System.setProperty(TornadoSettings.WEIGHTS, before);
+        }
+    }
+
     @AfterAll
     static void report() {
         System.out.printf("TornadoForwardTest: worst relative error %.3e at %s%n", worst, worstWhere);
+        System.out.printf("TornadoForwardTest: RAW16 weights, worst relative error %.3e at %s%n", worstRaw16, worstRaw16Where);
     }
 }
