@@ -3,29 +3,20 @@ package dev.srr.compute;
 import java.util.Map;
 
 /**
- * Executes the forward of one model on some hardware. The engine drives it step by step: embedding, each
- * layer's {@link LayerPlan}, final norm, logits, and reads back only the rows it captures. Activations stay in
- * the backend between calls (device-resident on a GPU backend).
+ * Executes the forward of one model on some hardware, one step at a time: the embedding, each layer's
+ * {@link LayerPlan}, the final norm and the logits, reading back only the rows a step captures. Activations and
+ * the KV cache stay in the backend between steps (device-resident on a GPU backend).
  */
 public interface Backend extends AutoCloseable {
     String name();
 
     KvCache cache();
 
-    /** {@code X[r] = embedding[step.tokens[r]]}; sizes the activation buffers for the step. */
-    void embed(Step step);
-
-    /** Runs decoder layer {@code layer} on the step's rows. */
-    void layer(int layer, Step step);
-
-    /** {@code NORMED = finalNorm(X)}. */
-    void finalNorm(Step step);
-
-    /** Logits of the given rows of NORMED into {@code out} (rows.length x vocab). */
-    void logits(int[] rows, float[] out);
-
-    /** Copies the given rows of {@code buf} into {@code out} (rows.length x width). */
-    void read(Buf buf, int[] rows, float[] out);
+    /**
+     * Runs one step: the embedding, the decoder layers up to {@link StepRequest#depth}, the final norm when
+     * needed, and returns host copies of only the rows and layers the request captures.
+     */
+    StepOutput run(StepRequest request);
 
     /** What starting took and on what (device, weight format, conversion/compile/upload times), for benchmarks. */
     default Map<String, Object> startupReport() {

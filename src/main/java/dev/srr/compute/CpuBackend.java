@@ -29,7 +29,6 @@ public final class CpuBackend implements Backend {
     private final Tensor embedding;
     private final Tensor lmHead;
     private final float[] finalNorm;
-    private Step step;
 
     public CpuBackend(ModelConfig config, Weights weights) {
         this.config = config;
@@ -62,9 +61,40 @@ public final class CpuBackend implements Backend {
         return buffers.get(b);
     }
 
+    /** Layer by layer: embedding, layers up to the request's depth, final norm when needed, reading rows as it goes. */
     @Override
-    public void embed(Step step) {
-        this.step = step;
+    public StepOutput run(StepRequest request) {
+        Step step = request.step();
+        int layers = config.numLayers();
+        int[] rows = request.rows();
+        Map<Integer, float[]> hidden = new HashMap<>();
+        embed(step);
+        if (request.captures(0)) hidden.put(0, read(Buf.X, rows));
+        int depth = request.depth(layers);
+        for (int l = 0; l < depth; l++) {
+            layer(l, step);
+            if (l + 1 < layers && request.captures(l + 1)) hidden.put(l + 1, read(Buf.X, rows));
+        }
+        float[] raw = request.rawLast() ? read(Buf.X, rows) : null;
+        float[] logits = null;
+        if (request.needsFinalNorm(layers)) {
+            finalNorm(step);
+            if (request.captures(layers)) hidden.put(layers, read(Buf.NORMED, rows));
+            if (request.logitRows().length > 0) {
+                logits = new float[request.logitRows().length * config.vocabSize()];
+                logits(request.logitRows(), logits);
+            }
+        }
+        return new StepOutput(hidden, raw, logits);
+    }
+
+    private float[] read(Buf b, int[] rows) {
+        float[] out = new float[rows.length * b.width(config)];
+        read(b, rows, out);
+        return out;
+    }
+
+    private void embed(Step step) {
         int rows = step.rows();
         int widest = 0;
         for (Buf b : Buf.values()) {
@@ -86,8 +116,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
-    public void layer(int layer, Step step) {
+    private void layer(int layer, Step step) {
         int rows = step.rows();
         for (FusedPlan.Exec e : plans.get(layer)) {
             switch (e) {
@@ -146,21 +175,18 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
-    public void finalNorm(Step step) {
+    private void finalNorm(Step step) {
         CpuKernels.rmsNorm(buf(Buf.X), buf(Buf.NORMED), step.rows(), config.hiddenSize(), finalNorm, config.rmsNormEps());
     }
 
-    @Override
-    public void logits(int[] rows, float[] out) {
+    private void logits(int[] rows, float[] out) {
         int d = config.hiddenSize();
         if (packed.length < rows.length * d) packed = new float[rows.length * d];
         Packing.of(lmHead.dtype()).pack(buf(Buf.NORMED), rows, d, packed);
         MatMul.linear(packed, rows.length, d, new MatMul.Target(lmHead, null, out, config.vocabSize(), false));
     }
 
-    @Override
-    public void read(Buf b, int[] rows, float[] out) {
+    private void read(Buf b, int[] rows, float[] out) {
         int w = b.width(config);
         float[] src = buf(b);
         for (int i = 0; i < rows.length; i++) System.arraycopy(src, rows[i] * w, out, i * w, w);
@@ -169,9 +195,5 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {
         // weights belong to the checkpoint; host buffers are garbage collected
-    }
-
-    Step currentStep() {
-        return step;
     }
 }

@@ -2,14 +2,14 @@ package dev.srr.engine;
 
 import dev.srr.SrrException;
 import dev.srr.compute.Backend;
-import dev.srr.compute.Buf;
 import dev.srr.compute.KvCache;
 import dev.srr.compute.Step;
+import dev.srr.compute.StepOutput;
+import dev.srr.compute.StepRequest;
 import dev.srr.model.ModelConfig;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,45 +44,10 @@ public final class Transformer implements AutoCloseable {
      * also keeps the last layer's raw output for those rows; logits are computed for {@code logitRows}.
      */
     public StepOutput step(Step step, int[] indices, int[] rows, boolean rawLast, int[] logitRows) {
-        int layers = config.numLayers();
-        int d = config.hiddenSize();
-        int highest = 0;
         for (int i : indices) {
-            if (i < 0 || i > layers) throw new SrrException("layer " + i + " is outside 0.." + layers);
-            highest = Math.max(highest, i);
+            if (i < 0 || i > config.numLayers()) throw new SrrException("layer " + i + " is outside 0.." + config.numLayers());
         }
-        boolean full = rawLast || logitRows.length > 0 || highest == layers;
-        int depth = full ? layers : highest;
-        Map<Integer, float[]> hidden = new HashMap<>();
-        backend.embed(step);
-        if (contains(indices, 0)) hidden.put(0, read(Buf.X, rows, d));
-        for (int l = 0; l < depth; l++) {
-            backend.layer(l, step);
-            int index = l + 1;
-            if (index < layers && contains(indices, index)) hidden.put(index, read(Buf.X, rows, d));
-        }
-        float[] raw = rawLast ? read(Buf.X, rows, d) : null;
-        float[] logits = null;
-        if (contains(indices, layers) || logitRows.length > 0) {
-            backend.finalNorm(step);
-            if (contains(indices, layers)) hidden.put(layers, read(Buf.NORMED, rows, d));
-            if (logitRows.length > 0) {
-                logits = new float[logitRows.length * config.vocabSize()];
-                backend.logits(logitRows, logits);
-            }
-        }
-        return new StepOutput(hidden, raw, logits);
-    }
-
-    private float[] read(Buf b, int[] rows, int width) {
-        float[] out = new float[rows.length * width];
-        backend.read(b, rows, out);
-        return out;
-    }
-
-    private static boolean contains(int[] a, int v) {
-        for (int x : a) if (x == v) return true;
-        return false;
+        return backend.run(new StepRequest(step, indices, rows, rawLast, logitRows));
     }
 
     /**

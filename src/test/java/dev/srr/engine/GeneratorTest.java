@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
 import dev.srr.TestData;
 import dev.srr.compute.Step;
+import dev.srr.compute.StepOutput;
 import dev.srr.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

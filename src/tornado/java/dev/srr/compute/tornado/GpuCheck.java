@@ -7,7 +7,7 @@ import dev.srr.engine.GreedyDecoder;
 import dev.srr.engine.LoadedModel;
 import dev.srr.engine.Pooling;
 import dev.srr.engine.SequenceOutput;
-import dev.srr.engine.StepOutput;
+import dev.srr.compute.StepOutput;
 import dev.srr.engine.Transformer;
 import dev.srr.io.Json;
 import dev.srr.rank.FeatureList;
@@ -227,16 +227,16 @@ public final class GpuCheck {
             HalfFloatArray dw = new HalfFloatArray(w.length);
             for (int i = 0; i < w.length; i++) dw.getSegment().setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16(w[i]));
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
-                    .task("t", Kernels::matmulF16, new KernelContext(), m, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
+                    .task("t", Kernels::matmulF16, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
         } else if (raw) {
             ShortArray dw = new ShortArray(w.length);
             for (int i = 0; i < w.length; i++) dw.set(i, Tensor.floatToBf16(w[i]));
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
-                    .task("t", Kernels::matmulRaw16, new KernelContext(), m, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0, 0);
+                    .task("t", Kernels::matmulRaw16, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0, 0);
         } else {
             FloatArray dw = FloatArray.fromArray(w);
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
-                    .task("t", Kernels::matmulF32, new KernelContext(), m, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
+                    .task("t", Kernels::matmulF32, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
         }
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         WorkerGrid grid = new WorkerGrid2D(outW * 128, (rows + Kernels.ROW_BLOCK - 1) / Kernels.ROW_BLOCK);

@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The launch grid of every task. Graphs are compiled once; what changes per step is how many rows there are,
- * so before each execution the grids of that graph's family are resized (TornadoVM reads a task's
- * {@link WorkerGrid} at every launch).
+ * The launch grid of every task. The graph is compiled once; what changes per execution is how many rows there
+ * are, so before each execution the grids are resized per family: the step's rows, the logit rows, the captured
+ * rows (TornadoVM reads a task's {@link WorkerGrid} at every launch).
  */
 final class Grids {
     /** Which row count sizes a grid. */
-    enum Family { INIT, STEP, LOGITS, CAPTURE }
+    enum Family { STEP, LOGITS, CAPTURE }
 
     /** How the work-groups map to rows. */
     enum Shape {

@@ -10,8 +10,10 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 /**
  * The device kernels, written for TornadoVM's KernelContext API: one work-group per output row (or per row and
  * head), work-items striding over the reduced dimension, then a tree reduction in local memory. Local sizes are
- * set per launch (powers of two up to {@link #MAX_LOCAL}). The number of rows of the step is read from the
- * device-resident {@link StepMeta} so the compiled graphs never change; grids are resized on the host.
+ * set per launch (powers of two up to {@link #MAX_LOCAL}). What a task works on is read from the device-resident
+ * {@link StepMeta}, so the compiled graph never changes and grids are only resized on the host: each step kernel
+ * takes a {@code gate}, the index of its stage's row count there (0 skips the stage: the whole step is one graph,
+ * and a step that stops early, or runs in parts, switches layers off this way).
  *
  * <p>Matrix kernels process {@link #ROW_BLOCK} token rows per work-group with one accumulator each, so a
  * weight element is read once for up to four tokens (prefill, K candidates decoding together).
@@ -35,53 +37,67 @@ public final class Kernels {
     // ---- residual stream in/out ----
 
     /** {@code x[r] = embedding[token[r]]}: work-group r copies row r. */
-    public static void embedF32(KernelContext ctx, IntArray meta, FloatArray table, FloatArray x, int d) {
+    public static void embedF32(KernelContext ctx, IntArray meta, int gate, FloatArray table, FloatArray x, int d) {
         int r = ctx.groupIdx;
-        if (r < meta.get(StepMeta.ROWS)) {
+        if (r < meta.get(gate)) {
             int from = meta.get(StepMeta.TOKENS + r) * d;
             for (int i = ctx.localIdx; i < d; i += ctx.localGroupSizeX) x.set(r * d + i, table.get(from + i));
         }
     }
 
-    public static void embedF16(KernelContext ctx, IntArray meta, HalfFloatArray table, FloatArray x, int d) {
+    public static void embedF16(KernelContext ctx, IntArray meta, int gate, HalfFloatArray table, FloatArray x, int d) {
         int r = ctx.groupIdx;
-        if (r < meta.get(StepMeta.ROWS)) {
+        if (r < meta.get(gate)) {
             int from = meta.get(StepMeta.TOKENS + r) * d;
             for (int i = ctx.localIdx; i < d; i += ctx.localGroupSizeX) x.set(r * d + i, table.get(from + i).getFloat32());
         }
     }
 
-    public static void embedRaw16(KernelContext ctx, IntArray meta, ShortArray table, FloatArray x, int d, int fp16) {
+    public static void embedRaw16(KernelContext ctx, IntArray meta, int gate, ShortArray table, FloatArray x, int d, int fp16) {
         int r = ctx.groupIdx;
-        if (r < meta.get(StepMeta.ROWS)) {
+        if (r < meta.get(gate)) {
             int from = meta.get(StepMeta.TOKENS + r) * d;
             for (int i = ctx.localIdx; i < d; i += ctx.localGroupSizeX) x.set(r * d + i, widen16(table.get(from + i), fp16));
         }
     }
 
-    /** {@code out[i] = src[pick[i]]} for the {@code pick[0]} rows listed in {@code pick[1..]}: what the host reads. */
-    public static void gatherRows(KernelContext ctx, IntArray pick, FloatArray src, FloatArray out, int width) {
+    /**
+     * Captures rows for the host: if {@code meta[slotAt] >= 0}, {@code out[slot][i] = src[row i]} for the
+     * {@code meta[pickAt]} rows listed after it; a slot of -1 means this point of the step is not captured.
+     */
+    public static void gatherRows(KernelContext ctx, IntArray meta, int slotAt, int pickAt, FloatArray src, FloatArray out, int width) {
         int i = ctx.groupIdx;
-        if (i < pick.get(0)) {
-            int from = pick.get(1 + i) * width;
-            for (int j = ctx.localIdx; j < width; j += ctx.localGroupSizeX) out.set(i * width + j, src.get(from + j));
+        int slot = meta.get(slotAt);
+        int n = meta.get(pickAt);
+        if (slot >= 0 && i < n) {
+            int from = meta.get(pickAt + 1 + i) * width;
+            int to = (slot * n + i) * width;
+            for (int j = ctx.localIdx; j < width; j += ctx.localGroupSizeX) out.set(to + j, src.get(from + j));
         }
     }
 
-    /** Rewrites the first element unchanged: makes the init graph allocate and upload a buffer. */
+    /** Rewrites the first element unchanged: makes the init graph allocate (and upload) a buffer. */
     public static void touch(KernelContext ctx, FloatArray a) {
+        if (ctx.globalIdx == 0) a.set(0, a.get(0));
+    }
+
+    public static void touchF16(KernelContext ctx, HalfFloatArray a) {
+        if (ctx.globalIdx == 0) a.set(0, a.get(0));
+    }
+
+    public static void touchShort(KernelContext ctx, ShortArray a) {
         if (ctx.globalIdx == 0) a.set(0, a.get(0));
     }
 
     // ---- norms ----
 
     /** RMSNorm, row by row: {@code out = weight * (in * 1/sqrt(mean(in^2) + eps))}, as transformers computes it. */
-    public static void rmsNorm(KernelContext ctx, IntArray meta, FloatArray in, FloatArray weight, FloatArray out, int d, float eps) {
+    public static void rmsNorm(KernelContext ctx, IntArray meta, int gate, FloatArray in, FloatArray weight, FloatArray out, int d, float eps) {
         int r = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         float[] part = ctx.allocateFloatLocalArray(MAX_LOCAL);
-        boolean active = r < meta.get(StepMeta.ROWS);
+        boolean active = r < meta.get(gate);
         float ss = 0f;
         if (active) {
             for (int i = lid; i < d; i += ls) {
@@ -107,13 +123,13 @@ public final class Kernels {
      * {@code out[r, o] (+)= x[r] . w[o] (+ bias[o])}: work-group (o, block) computes output o for rows
      * {@code block*4 .. block*4+3}. {@code accumulate} adds into {@code out} (the residual connection).
      */
-    public static void matmulF32(KernelContext ctx, IntArray meta, FloatArray x, FloatArray w, FloatArray bias, FloatArray out,
+    public static void matmulF32(KernelContext ctx, IntArray meta, int gate, FloatArray x, FloatArray w, FloatArray bias, FloatArray out,
                                  int inW, int outW, int hasBias, int accumulate) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
         float a0 = 0f;
         float a1 = 0f;
@@ -131,13 +147,13 @@ public final class Kernels {
         if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
     }
 
-    public static void matmulF16(KernelContext ctx, IntArray meta, FloatArray x, HalfFloatArray w, FloatArray bias, FloatArray out,
+    public static void matmulF16(KernelContext ctx, IntArray meta, int gate, FloatArray x, HalfFloatArray w, FloatArray bias, FloatArray out,
                                  int inW, int outW, int hasBias, int accumulate) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
         float a0 = 0f;
         float a1 = 0f;
@@ -155,13 +171,13 @@ public final class Kernels {
         if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
     }
 
-    public static void matmulRaw16(KernelContext ctx, IntArray meta, FloatArray x, ShortArray w, FloatArray bias, FloatArray out,
+    public static void matmulRaw16(KernelContext ctx, IntArray meta, int gate, FloatArray x, ShortArray w, FloatArray bias, FloatArray out,
                                  int inW, int outW, int hasBias, int accumulate, int fp16) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
         float a0 = 0f;
         float a1 = 0f;
@@ -180,20 +196,20 @@ public final class Kernels {
     }
 
     /**
-     * Logits of the rows the host asked for: {@code out[i, o] = x[pick[1+i]] . w[o]} for {@code pick[0]} rows,
-     * so the LM head (the largest matrix) runs only for them.
+     * Logits of the rows the host asked for: {@code out[i, o] = x[row i] . w[o]} for the {@code meta[pickAt]} rows
+     * listed after it, so the LM head (the largest matrix) runs only for them.
      */
-    public static void lmHeadF32(KernelContext ctx, IntArray pick, FloatArray x, FloatArray w, FloatArray out, int inW, int outW) {
+    public static void lmHeadF32(KernelContext ctx, IntArray meta, int pickAt, FloatArray x, FloatArray w, FloatArray out, int inW, int outW) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         int i0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, pick.get(0) - i0);
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(pickAt) - i0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
-        int x0 = n > 0 ? pick.get(1 + i0) * inW : 0;
-        int x1 = n > 1 ? pick.get(2 + i0) * inW : 0;
-        int x2 = n > 2 ? pick.get(3 + i0) * inW : 0;
-        int x3 = n > 3 ? pick.get(4 + i0) * inW : 0;
+        int x0 = n > 0 ? meta.get(pickAt + 1 + i0) * inW : 0;
+        int x1 = n > 1 ? meta.get(pickAt + 2 + i0) * inW : 0;
+        int x2 = n > 2 ? meta.get(pickAt + 3 + i0) * inW : 0;
+        int x3 = n > 3 ? meta.get(pickAt + 4 + i0) * inW : 0;
         float a0 = 0f;
         float a1 = 0f;
         float a2 = 0f;
@@ -210,17 +226,17 @@ public final class Kernels {
         if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
     }
 
-    public static void lmHeadF16(KernelContext ctx, IntArray pick, FloatArray x, HalfFloatArray w, FloatArray out, int inW, int outW) {
+    public static void lmHeadF16(KernelContext ctx, IntArray meta, int pickAt, FloatArray x, HalfFloatArray w, FloatArray out, int inW, int outW) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         int i0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, pick.get(0) - i0);
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(pickAt) - i0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
-        int x0 = n > 0 ? pick.get(1 + i0) * inW : 0;
-        int x1 = n > 1 ? pick.get(2 + i0) * inW : 0;
-        int x2 = n > 2 ? pick.get(3 + i0) * inW : 0;
-        int x3 = n > 3 ? pick.get(4 + i0) * inW : 0;
+        int x0 = n > 0 ? meta.get(pickAt + 1 + i0) * inW : 0;
+        int x1 = n > 1 ? meta.get(pickAt + 2 + i0) * inW : 0;
+        int x2 = n > 2 ? meta.get(pickAt + 3 + i0) * inW : 0;
+        int x3 = n > 3 ? meta.get(pickAt + 4 + i0) * inW : 0;
         float a0 = 0f;
         float a1 = 0f;
         float a2 = 0f;
@@ -237,17 +253,17 @@ public final class Kernels {
         if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
     }
 
-    public static void lmHeadRaw16(KernelContext ctx, IntArray pick, FloatArray x, ShortArray w, FloatArray out, int inW, int outW, int fp16) {
+    public static void lmHeadRaw16(KernelContext ctx, IntArray meta, int pickAt, FloatArray x, ShortArray w, FloatArray out, int inW, int outW, int fp16) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         int i0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, pick.get(0) - i0);
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(pickAt) - i0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
-        int x0 = n > 0 ? pick.get(1 + i0) * inW : 0;
-        int x1 = n > 1 ? pick.get(2 + i0) * inW : 0;
-        int x2 = n > 2 ? pick.get(3 + i0) * inW : 0;
-        int x3 = n > 3 ? pick.get(4 + i0) * inW : 0;
+        int x0 = n > 0 ? meta.get(pickAt + 1 + i0) * inW : 0;
+        int x1 = n > 1 ? meta.get(pickAt + 2 + i0) * inW : 0;
+        int x2 = n > 2 ? meta.get(pickAt + 3 + i0) * inW : 0;
+        int x3 = n > 3 ? meta.get(pickAt + 4 + i0) * inW : 0;
         float a0 = 0f;
         float a1 = 0f;
         float a2 = 0f;
@@ -268,12 +284,12 @@ public final class Kernels {
      * Gate, up and SwiGLU in one pass: {@code out[r, o] = silu(x[r] . w[o]) * (x[r] . w[inter + o])} where
      * {@code w} holds the gate rows then the up rows.
      */
-    public static void gateUpF32(KernelContext ctx, IntArray meta, FloatArray x, FloatArray w, FloatArray out, int inW, int inter) {
+    public static void gateUpF32(KernelContext ctx, IntArray meta, int gate, FloatArray x, FloatArray w, FloatArray out, int inW, int inter) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         // one local array for both sums: two local arrays passed to the same helper end up aliased
         float[] part = ctx.allocateFloatLocalArray(2 * ROW_BLOCK * MAX_LOCAL);
         float g0 = 0f;
@@ -314,12 +330,12 @@ public final class Kernels {
         if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
     }
 
-    public static void gateUpF16(KernelContext ctx, IntArray meta, FloatArray x, HalfFloatArray w, FloatArray out, int inW, int inter) {
+    public static void gateUpF16(KernelContext ctx, IntArray meta, int gate, FloatArray x, HalfFloatArray w, FloatArray out, int inW, int inter) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         // one local array for both sums: two local arrays passed to the same helper end up aliased
         float[] part = ctx.allocateFloatLocalArray(2 * ROW_BLOCK * MAX_LOCAL);
         float g0 = 0f;
@@ -360,12 +376,12 @@ public final class Kernels {
         if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
     }
 
-    public static void gateUpRaw16(KernelContext ctx, IntArray meta, FloatArray x, ShortArray w, FloatArray out, int inW, int inter, int fp16) {
+    public static void gateUpRaw16(KernelContext ctx, IntArray meta, int gate, FloatArray x, ShortArray w, FloatArray out, int inW, int inter, int fp16) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(StepMeta.ROWS) - r0);
+        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         // one local array for both sums: two local arrays passed to the same helper end up aliased
         float[] part = ctx.allocateFloatLocalArray(2 * ROW_BLOCK * MAX_LOCAL);
         float g0 = 0f;
@@ -532,7 +548,7 @@ public final class Kernels {
      * stored into this layer's cache at the row's position. Work-groups 0..heads-1 are q heads, then the k
      * heads, then the v heads. {@code qkv} rows hold q | k | v.
      */
-    public static void ropeStore(KernelContext ctx, IntArray meta, FloatArray qkv, FloatArray qNorm, FloatArray kNorm,
+    public static void ropeStore(KernelContext ctx, IntArray meta, int gate, FloatArray qkv, FloatArray qNorm, FloatArray kNorm,
                                  FloatArray cos, FloatArray sin, FloatArray keys, FloatArray values,
                                  int heads, int kvHeads, int headDim, int hasNorm, float eps, int context) {
         int h = ctx.groupIdx;
@@ -540,7 +556,7 @@ public final class Kernels {
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         float[] part = ctx.allocateFloatLocalArray(MAX_LOCAL);
-        boolean active = r < meta.get(StepMeta.ROWS);
+        boolean active = r < meta.get(gate);
         int kvDim = kvHeads * headDim;
         int width = heads * headDim + 2 * kvDim;
         int off = r * width + h * headDim;
@@ -617,7 +633,7 @@ public final class Kernels {
      * prefixes, within the sliding window when there is one. Scores go through {@code scores} (global scratch,
      * {@code context} floats per row and head); work-items stride over positions, then over the head dims.
      */
-    public static void attention(KernelContext ctx, IntArray meta, FloatArray qkv, FloatArray keys, FloatArray values,
+    public static void attention(KernelContext ctx, IntArray meta, int gate, FloatArray qkv, FloatArray keys, FloatArray values,
                                  FloatArray scores, FloatArray out,
                                  int heads, int kvHeads, int headDim, int window, float scale, int context) {
         int h = ctx.groupIdx;
@@ -625,7 +641,7 @@ public final class Kernels {
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
         float[] part = ctx.allocateFloatLocalArray(MAX_LOCAL);
-        boolean active = r < meta.get(StepMeta.ROWS);
+        boolean active = r < meta.get(gate);
         int kvDim = kvHeads * headDim;
         int qDim = heads * headDim;
         int pos = 0;

@@ -4,7 +4,7 @@ import dev.srr.compute.Buf;
 
 /** One device task of a decoder layer: a run of {@link dev.srr.compute.Op}s fused by {@link Fuser}. */
 sealed interface Stage {
-    /** Task name inside the layer's graph (the full TornadoVM id is {@code layer_N.name}). */
+    /** Task name inside the layer (the task is {@code layer_N.name} in its block graph, e.g. {@code block_0.layer_3.attention}). */
     String name();
 
     /** RmsNorm(X -> NORMED). */

@@ -2,9 +2,10 @@ package dev.srr.compute.tornado;
 
 import dev.srr.SrrException;
 import dev.srr.compute.Backend;
-import dev.srr.compute.Buf;
 import dev.srr.compute.KvCache;
 import dev.srr.compute.Step;
+import dev.srr.compute.StepOutput;
+import dev.srr.compute.StepRequest;
 import dev.srr.model.ModelConfig;
 import dev.srr.model.ModelWeights;
 import dev.srr.model.Weights;
@@ -14,95 +15,83 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
-import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the transformer as TornadoVM task graphs in one execution plan (see {@link Graphs} for each graph):
- *
- * <pre>
- * once:      init
- * per step:  embed ─► layer_0 ─► ... ─► layer_{L-1} ─► final ─► logits      (capture_x / capture_normed between,
- *                                                                           only for rows the caller reads)
- * </pre>
- * A decode step is L + 3 graph executions of 8 tasks per layer; one small int array goes up, only the requested
- * rows come down. Activations, weights and the KV cache stay on the device. Selected with {@code --backend tornado}
+ * Runs the transformer as a few TornadoVM task graphs ({@link StepGraph}): a step is one pass over the blocks,
+ * embedding to logits (one block for models up to about 12 layers, 3 for a 28-layer model), with the captured rows
+ * and the logits copied back at the end. A step that captures more rows than the staging buffer holds
+ * ({@code -Dsrr.tornado.captureRows}) or wants more logit rows than {@code logitRows} runs in a few passes, each
+ * going on from the stage where the last one stopped. Weights, activations and the KV cache stay on
+ * the device; per execution one small int array goes up ({@link StepMeta}). Selected with {@code --backend tornado}
  * and run through {@code scripts/srr-tornado}; tunables are {@code -Dsrr.tornado.*} ({@link TornadoSettings}).
  */
 public final class TornadoBackend implements Backend {
+    /** TornadoVM's bytecode buffer per graph (4 KB by default) is too small for a whole step of a large model. */
+    static final String BYTECODE_SIZE = "tornado.tvm.maxbytecodesize";
+
     private final ModelConfig config;
     private final TornadoSettings settings;
     private final TornadoDevice device;
     private final WeightFormat format;
-    private final SharedBuffers shared;
+    private final StepBuffers buffers;
     private final DeviceKvCache cache;
     private final Grids grids = new Grids();
     private final TornadoExecutionPlan plan;
-    private final int embedGraph;
-    private final int firstLayerGraph;
-    private final int finalGraph;
-    private final int logitsGraph;
-    private final int captureX;
-    private final int captureNormed;
-    private final IntArray logitPick;
-    private final FloatArray logitsOut;
-    private final IntArray capturePick;
-    private final FloatArray captureOut;
+    private final StepGraph.Built graphs;
     private final Map<String, Object> startup = new LinkedHashMap<>();
-    private Step step;
 
     /**
-     * Converts the weights and builds the graphs, compiles them all ({@code -Dsrr.tornado.precompile}, default
-     * true) and runs each once on zero rows, which uploads every resident array: the first real step then costs
+     * Converts the weights and builds the step graph, compiles it ({@code -Dsrr.tornado.precompile}, default
+     * true) and runs it once on zero rows, which uploads every resident array: the first real step then costs
      * what any step costs, and {@link #startupReport} tells conversion, compilation and upload apart.
      */
     public TornadoBackend(ModelConfig config, Weights weights) {
         long t0 = System.nanoTime();
         this.config = config;
         this.settings = TornadoSettings.fromSystemProperties(config);
+        if (System.getProperty(BYTECODE_SIZE) == null) System.setProperty(BYTECODE_SIZE, String.valueOf(1 << 20));
         this.device = TornadoDevices.select(settings.device());
         this.format = WeightFormat.parse(settings.weights(), TornadoDevices.isGpu(device));
         startup.put("runtime_init_ms", ms(t0));
         long converting = System.nanoTime();
         ModelWeights.check(config, weights);
         DeviceWeights dw = new DeviceWeights(weights, format);
-        this.shared = new SharedBuffers(config, settings, dw.matrix(ModelWeights.EMBED));
+        this.buffers = new StepBuffers(config, settings, dw.matrix(ModelWeights.EMBED));
         this.cache = new DeviceKvCache(settings.slots(), settings.context(), config.maxPositions());
-        this.logitPick = new IntArray(1 + settings.logitRows());
-        this.logitsOut = new FloatArray(settings.logitRows() * config.vocabSize());
-        this.capturePick = new IntArray(1 + settings.maxRows());
-        this.captureOut = new FloatArray(settings.maxRows() * config.hiddenSize());
-
-        Graphs graphs = new Graphs(config, settings, dw, shared, grids);
-        int init = graphs.init();
-        this.embedGraph = graphs.embed();
-        this.firstLayerGraph = graphs.layer(0);
-        for (int l = 1; l < config.numLayers(); l++) graphs.layer(l);
-        this.finalGraph = graphs.finalNorm();
-        this.logitsGraph = graphs.logits(logitPick, logitsOut);
-        int d = config.hiddenSize();
-        this.captureX = graphs.capture("capture_x", shared.x, d, capturePick, captureOut);
-        this.captureNormed = graphs.capture("capture_normed", shared.normed, d, capturePick, captureOut);
-
-        this.plan = new TornadoExecutionPlan(graphs.built().toArray(new uk.ac.manchester.tornado.api.ImmutableTaskGraph[0]));
+        this.graphs = StepGraph.build(config, settings, dw, buffers, grids);
+        this.plan = new TornadoExecutionPlan(graphs.graphs().toArray(new uk.ac.manchester.tornado.api.ImmutableTaskGraph[0]));
         plan.withDevice(device).withGridScheduler(grids.scheduler());
         startup.put("device", TornadoDevices.describe(device));
         startup.put("weights", format.toString());
         startup.put("resident_weight_bytes", dw.bytes());
+        startup.put("graph_tasks", 9 * config.numLayers() + 5);
+        startup.put("graph_blocks", graphs.blocks());
         startup.put("convert_ms", ms(converting));
-        if (Boolean.parseBoolean(System.getProperty(TornadoSettings.PREFIX + "precompile", "true"))) {
-            long t1 = System.nanoTime();
-            plan.withPreCompilation();
-            startup.put("compile_ms", ms(t1));
+        try {
+            if (Boolean.parseBoolean(System.getProperty(TornadoSettings.PREFIX + "precompile", "true"))) {
+                long t1 = System.nanoTime();
+                plan.withPreCompilation();
+                startup.put("compile_ms", ms(t1));
+            }
+            long t2 = System.nanoTime();
+            warmUp();
+            startup.put("upload_ms", ms(t2));
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("maxbytecodesize")) {
+                throw new SrrException("the step graph of " + startup.get("graph_tasks") + " tasks overflows TornadoVM's bytecode buffer ("
+                        + System.getProperty(BYTECODE_SIZE) + " bytes): start the JVM with -D" + BYTECODE_SIZE + "=" + (4 << 20)
+                        + " (scripts/srr-tornado passes a large enough value)");
+            }
+            throw e;
         }
-        long t2 = System.nanoTime();
-        run(init);
-        warmUp();
-        startup.put("upload_ms", ms(t2));
         System.err.printf("tornado: %s, %s weights (%.2f GB): runtime %.0f ms, converted %.0f ms, compiled %s ms, uploaded %.0f ms%n",
                 startup.get("device"), format, dw.bytes() / 1e9, (Double) startup.get("runtime_init_ms"), (Double) startup.get("convert_ms"),
                 startup.containsKey("compile_ms") ? String.format("%.0f", (Double) startup.get("compile_ms")) : "(on first use)",
@@ -113,20 +102,24 @@ public final class TornadoBackend implements Backend {
         return (System.nanoTime() - since) / 1e6;
     }
 
-    /** Every graph once on zero rows: kernels see ROWS = 0 and do nothing; their FIRST_EXECUTION arrays go up. */
+    /** The init graph, then every block on zero rows: kernels see nothing to do; the FIRST_EXECUTION arrays go up. */
     private void warmUp() {
-        shared.meta.array().set(StepMeta.ROWS, 0);
-        logitPick.set(0, 0);
-        capturePick.set(0, 0);
-        grids.resize(Grids.Family.STEP, 1);
-        grids.resize(Grids.Family.LOGITS, 1);
-        grids.resize(Grids.Family.CAPTURE, 1);
-        run(embedGraph);
-        for (int l = 0; l < config.numLayers(); l++) run(firstLayerGraph + l);
-        run(finalGraph);
-        run(logitsGraph);
-        run(captureX);
-        run(captureNormed);
+        buffers.meta.array().set(StepMeta.ROWS, 0);
+        buffers.meta.clearStages();
+        for (Grids.Family f : Grids.Family.values()) grids.resize(f, 1);
+        plan.withGraph(0).execute();
+        runStages(0, config.numLayers() + 2);
+    }
+
+    /** Executes, in order, the blocks holding stages {@code from..to-1}; returns the last block's result. */
+    private TornadoExecutionResult runStages(int from, int to) {
+        int[] first = graphs.blockFirstStage();
+        TornadoExecutionResult last = null;
+        for (int b = 0; b < first.length; b++) {
+            int end = b + 1 < first.length ? first[b + 1] : Integer.MAX_VALUE;
+            if (first[b] < Math.max(to, from + 1) && end > from) last = plan.withGraph(graphs.graph(b)).execute();
+        }
+        return last;
     }
 
     @Override
@@ -153,12 +146,74 @@ public final class TornadoBackend implements Backend {
         return cache;
     }
 
-    private TornadoExecutionResult run(int graph) {
-        return plan.withGraph(graph).execute();
+    /**
+     * Plans the step as executions of the graph: stages run in order (0 embedding, 1 + l layer l, L + 1 final
+     * norm); capture point p (X after stage p, NORMED after the final norm) gets a staging slot in the execution
+     * that runs stage p. One execution when everything fits, which is every decode step.
+     */
+    @Override
+    public StepOutput run(StepRequest request) {
+        Step step = request.step();
+        int layers = config.numLayers();
+        int d = config.hiddenSize();
+        prepare(step);
+        int[] rows = request.rows();
+        for (int r : rows) checkRow(r, step);
+        for (int r : request.logitRows()) checkRow(r, step);
+        int depth = request.depth(layers);
+        boolean finalNorm = request.needsFinalNorm(layers);
+        int stages = finalNorm ? layers + 2 : depth + 1;
+        List<Integer> points = new ArrayList<>();
+        if (rows.length > 0) {
+            for (int p = 0; p <= depth; p++) if (p < layers ? request.captures(p) : request.rawLast()) points.add(p);
+            if (finalNorm && request.captures(layers)) points.add(layers + 1);
+        }
+        int n = rows.length;
+        int perExecution = n == 0 ? 1 : settings.captureRows() / n;
+        Map<Integer, float[]> hidden = new HashMap<>();
+        float[] raw = null;
+        int[] logitRows = request.logitRows();
+        float[] logits = logitRows.length > 0 ? new float[logitRows.length * config.vocabSize()] : null;
+        int stage = 0;
+        int next = 0;
+        int logitsDone = 0;
+        do {
+            int take = Math.min(perExecution, points.size() - next);
+            boolean last = next + take == points.size();
+            int to = last ? stages : points.get(next + take - 1) + 1;
+            buffers.meta.clearStages();
+            buffers.meta.runStages(stage, to);
+            for (int k = 0; k < take; k++) buffers.meta.captureAt(points.get(next + k), k);
+            if (take > 0) buffers.meta.capturedRows(rows);
+            int m = last ? Math.min(logitRows.length, settings.logitRows()) : 0;
+            buffers.meta.logitRows(logitRows, 0, m);
+            TornadoExecutionResult result = execute(stage, to, step.rows(), n, m);
+            if (take > 0) {
+                float[] all = copyBack(result, buffers.captures, take * n * d);
+                for (int k = 0; k < take; k++) {
+                    float[] part = java.util.Arrays.copyOfRange(all, k * n * d, (k + 1) * n * d);
+                    int p = points.get(next + k);
+                    if (p < layers) hidden.put(p, part);
+                    else if (p == layers) raw = part;
+                    else hidden.put(layers, part);
+                }
+            }
+            if (m > 0) copyLogits(result, logits, 0, m);
+            logitsDone = m;
+            stage = to;
+            next += take;
+        } while (next < points.size());
+        while (logitsDone < logitRows.length) {
+            int m = Math.min(settings.logitRows(), logitRows.length - logitsDone);
+            buffers.meta.clearStages();
+            buffers.meta.logitRows(logitRows, logitsDone, m);
+            copyLogits(execute(layers + 1, layers + 2, step.rows(), 1, m), logits, logitsDone, m);
+            logitsDone += m;
+        }
+        return new StepOutput(hidden, raw, logits);
     }
 
-    @Override
-    public void embed(Step step) {
+    private void prepare(Step step) {
         int rows = step.rows();
         if (rows > settings.maxRows()) {
             throw new SrrException("a step of " + rows + " rows exceeds the TornadoVM backend's " + settings.maxRows()
@@ -171,59 +226,32 @@ public final class TornadoBackend implements Backend {
             }
             cache.reserve(step.sequences()[r], step.positions()[r]);
         }
-        this.step = step;
-        shared.meta.fill(step, cache);
-        grids.resize(Grids.Family.STEP, rows);
-        run(embedGraph);
+        buffers.meta.fill(step, cache);
     }
 
-    @Override
-    public void layer(int layer, Step step) {
-        run(firstLayerGraph + layer);
+    private static void checkRow(int r, Step step) {
+        if (r < 0 || r >= step.rows()) throw new IllegalArgumentException("row " + r + " is not in the step of " + step.rows() + " rows");
     }
 
-    @Override
-    public void finalNorm(Step step) {
-        run(finalGraph);
+    /** One pass over the blocks of stages {@code from..to-1} (at least the block of stage {@code from}). */
+    private TornadoExecutionResult execute(int from, int to, int stepRows, int capturedRows, int logitRows) {
+        grids.resize(Grids.Family.STEP, Math.max(1, stepRows));
+        grids.resize(Grids.Family.CAPTURE, Math.max(1, capturedRows));
+        grids.resize(Grids.Family.LOGITS, Math.max(1, logitRows));
+        return runStages(from, to);
     }
 
-    @Override
-    public void logits(int[] rows, float[] out) {
+    private static float[] copyBack(TornadoExecutionResult result, FloatArray staging, int floats) {
+        result.transferToHost(new DataRange(staging).withSize(floats));
+        float[] out = new float[floats];
+        MemorySegment.copy(staging.getSegment(), ValueLayout.JAVA_FLOAT, 0, out, 0, floats);
+        return out;
+    }
+
+    private void copyLogits(TornadoExecutionResult result, float[] logits, int from, int m) {
         int vocab = config.vocabSize();
-        for (int from = 0; from < rows.length; from += settings.logitRows()) {
-            int n = Math.min(settings.logitRows(), rows.length - from);
-            pick(logitPick, rows, from, n);
-            grids.resize(Grids.Family.LOGITS, n);
-            run(logitsGraph).transferToHost(new DataRange(logitsOut).withSize((long) n * vocab));
-            MemorySegment.copy(logitsOut.getSegment(), ValueLayout.JAVA_FLOAT, 0, out, from * vocab, n * vocab);
-        }
-    }
-
-    @Override
-    public void read(Buf buf, int[] rows, float[] out) {
-        int graph = switch (buf) {
-            case X -> captureX;
-            case NORMED -> captureNormed;
-            default -> throw new UnsupportedOperationException("the TornadoVM backend fuses " + buf + " away; it can read X and NORMED");
-        };
-        int d = config.hiddenSize();
-        for (int from = 0; from < rows.length; from += settings.maxRows()) {
-            int n = Math.min(settings.maxRows(), rows.length - from);
-            pick(capturePick, rows, from, n);
-            grids.resize(Grids.Family.CAPTURE, n);
-            run(graph).transferToHost(new DataRange(captureOut).withSize((long) n * d));
-            MemorySegment.copy(captureOut.getSegment(), ValueLayout.JAVA_FLOAT, 0, out, from * d, n * d);
-        }
-    }
-
-    private void pick(IntArray pick, int[] rows, int from, int n) {
-        int stepRows = step == null ? 0 : step.rows();
-        pick.set(0, n);
-        for (int i = 0; i < n; i++) {
-            int r = rows[from + i];
-            if (r < 0 || r >= stepRows) throw new IllegalArgumentException("row " + r + " is not in the step of " + stepRows + " rows");
-            pick.set(1 + i, r);
-        }
+        result.transferToHost(new DataRange(buffers.logits).withSize((long) m * vocab));
+        MemorySegment.copy(buffers.logits.getSegment(), ValueLayout.JAVA_FLOAT, 0, logits, from * vocab, m * vocab);
     }
 
     @Override

@@ -8,7 +8,7 @@ import dev.srr.model.ModelConfig;
  * tornado-config/srr-tornado.conf). Local sizes are work-group sizes per kernel family: powers of two up to
  * {@link Kernels#MAX_LOCAL}.
  */
-record TornadoSettings(String device, String weights, int maxRows, int slots, int context, int logitRows,
+record TornadoSettings(String device, String weights, int maxRows, int slots, int context, int logitRows, int captureRows, int blockLayers,
                        int localMatmul, int localNorm, int localHead, int localAttention, int localCopy) {
     static final String PREFIX = "srr.tornado.";
     static final String DEVICE = PREFIX + "device";
@@ -22,6 +22,8 @@ record TornadoSettings(String device, String weights, int maxRows, int slots, in
                 positive("slots", 8),
                 Math.min(c.maxPositions(), positive("context", 4096)),
                 positive("logitRows", 16),
+                Math.max(positive("captureRows", 1024), positive("maxRows", 256)),
+                positive("blockLayers", 8),
                 local("local.matmul", 128),
                 local("local.norm", 128),
                 local("local.head", 32),

@@ -112,7 +112,7 @@ class KernelsTest {
         FloatArray dw = device(w);
         TaskGraph g = new TaskGraph("norm")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw)
-                .task("t", Kernels::rmsNorm, new KernelContext(), m, dx, dw, out, d, 1e-6f);
+                .task("t", Kernels::rmsNorm, new KernelContext(), m, StepMeta.ROWS, dx, dw, out, d, 1e-6f);
         run(g, grid1(rows, 32), out);
         check("rmsNorm", out.toHeapArray(), expected);
     }
@@ -133,7 +133,7 @@ class KernelsTest {
         String name = "mm" + rows + "x" + inW + "x" + outW + (bias ? "b" : "") + (accumulate ? "a" : "");
         TaskGraph g = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
-                .task("t", Kernels::matmulF32, new KernelContext(), m, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
+                .task("t", Kernels::matmulF32, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
         run(g, grid2(outW, (rows + Kernels.ROW_BLOCK - 1) / Kernels.ROW_BLOCK, 32), out);
         check(name, out.toHeapArray(), expected);
     }
@@ -171,7 +171,7 @@ class KernelsTest {
         IntArray m = meta(8, rows, 0).array();
         TaskGraph g = new TaskGraph("gateup")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw)
-                .task("t", Kernels::gateUpF32, new KernelContext(), m, dx, dw, out, inW, inter);
+                .task("t", Kernels::gateUpF32, new KernelContext(), m, StepMeta.ROWS, dx, dw, out, inW, inter);
         run(g, grid2(inter, 2, 16), out);
         check("gateUp", out.toHeapArray(), gate);
     }
@@ -196,7 +196,7 @@ class KernelsTest {
         FloatArray out = new FloatArray(picked.length * vocab);
         TaskGraph g = new TaskGraph("lmhead")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, pick, dx, dw)
-                .task("t", Kernels::lmHeadF32, new KernelContext(), pick, dx, dw, out, d, vocab);
+                .task("t", Kernels::lmHeadF32, new KernelContext(), pick, 0, dx, dw, out, d, vocab);
         run(g, grid2(vocab, 2, 32), out);
         check("lmHead", out.toHeapArray(), expected);
     }
@@ -215,25 +215,35 @@ class KernelsTest {
         FloatArray x = new FloatArray(4 * d);
         TaskGraph g = new TaskGraph("embed")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m.array(), dt)
-                .task("t", Kernels::embedF32, new KernelContext(), m.array(), dt, x, d);
+                .task("t", Kernels::embedF32, new KernelContext(), m.array(), StepMeta.ROWS, dt, x, d);
         run(g, grid1(3, 8), x);
         float[] expected = new float[3 * d];
         for (int r = 0; r < 3; r++) System.arraycopy(table, tokens[r] * d, expected, r * d, d);
         check("embed", Arrays.copyOf(x.toHeapArray(), 3 * d), expected);
 
-        IntArray pick = new IntArray(3);
-        pick.set(0, 2);
+        // staging slot 1 of 2 (slot index at 0, row count at 1, rows after it); slot 0 must stay untouched
+        IntArray pick = new IntArray(4);
+        pick.set(0, 1);
         pick.set(1, 2);
-        pick.set(2, 0);
-        FloatArray out = new FloatArray(4 * d);
+        pick.set(2, 2);
+        pick.set(3, 0);
+        FloatArray out = new FloatArray(2 * 2 * d);
         TaskGraph g2 = new TaskGraph("gather")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, pick, x)
-                .task("t", Kernels::gatherRows, new KernelContext(), pick, x, out, d);
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, pick, x, out)
+                .task("t", Kernels::gatherRows, new KernelContext(), pick, 0, 1, x, out, d);
         run(g2, grid1(2, 8), out);
-        float[] gathered = new float[2 * d];
-        System.arraycopy(table, tokens[2] * d, gathered, 0, d);
-        System.arraycopy(table, tokens[0] * d, gathered, d, d);
-        check("gather", Arrays.copyOf(out.toHeapArray(), 2 * d), gathered);
+        float[] gathered = new float[4 * d];
+        System.arraycopy(table, tokens[2] * d, gathered, 2 * d, d);
+        System.arraycopy(table, tokens[0] * d, gathered, 3 * d, d);
+        check("gather", out.toHeapArray(), gathered);
+
+        pick.set(0, -1); // not captured: nothing written
+        FloatArray untouched = new FloatArray(2 * 2 * d);
+        TaskGraph g3 = new TaskGraph("gather_off")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, pick, x, untouched)
+                .task("t", Kernels::gatherRows, new KernelContext(), pick, 0, 1, x, untouched, d);
+        run(g3, grid1(2, 8), untouched);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[4 * d], untouched.toHeapArray(), "gather with slot -1 wrote");
     }
 
     /** Head norm (when {@code qkNorm}) and RoPE of q and k, and the k/v store, against CpuKernels.headNorm/rope. */
@@ -286,7 +296,7 @@ class KernelsTest {
         FloatArray values = new FloatArray(2 * context * kvDim);
         TaskGraph g = new TaskGraph("rope_" + c.modelType())
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dqkv, dqn, dkn, cos, sin, keys, values)
-                .task("t", Kernels::ropeStore, new KernelContext(), m, dqkv, dqn, dkn, cos, sin, keys, values,
+                .task("t", Kernels::ropeStore, new KernelContext(), m, StepMeta.ROWS, dqkv, dqn, dkn, cos, sin, keys, values,
                         heads, kvHeads, hd, c.qkNorm() ? 1 : 0, c.rmsNormEps(), context);
         run(g, grid2(heads + 2 * kvHeads, rows, 8), dqkv, keys, values);
         float[] got = dqkv.toHeapArray();
@@ -375,7 +385,7 @@ class KernelsTest {
         IntArray m = meta.array();
         TaskGraph g = new TaskGraph("attn" + window)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dq, dk, dv, scores)
-                .task("t", Kernels::attention, new KernelContext(), m, dq, dk, dv, scores, out, heads, kvHeads, hd, window, scale, context);
+                .task("t", Kernels::attention, new KernelContext(), m, StepMeta.ROWS, dq, dk, dv, scores, out, heads, kvHeads, hd, window, scale, context);
         run(g, grid2(heads, 3, 8), out);
         check("attention window " + window, Arrays.copyOf(out.toHeapArray(), 3 * qDim), expected);
     }
@@ -422,7 +432,7 @@ class KernelsTest {
         FloatArray x = new FloatArray(d);
         TaskGraph g = new TaskGraph("widen" + dtype)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m.array(), table)
-                .task("t", Kernels::embedRaw16, new KernelContext(), m.array(), table, x, d, fp16(dtype));
+                .task("t", Kernels::embedRaw16, new KernelContext(), m.array(), StepMeta.ROWS, table, x, d, fp16(dtype));
         run(g, grid1(1, 128), x);
         int wrong = 0;
         String first = "";
@@ -461,7 +471,7 @@ class KernelsTest {
         String name = "mm" + dtype + rows + "x" + inW + "x" + outW + (bias ? "b" : "") + (accumulate ? "a" : "");
         TaskGraph g = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
-                .task("t", Kernels::matmulRaw16, new KernelContext(), m, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0, fp16(dtype));
+                .task("t", Kernels::matmulRaw16, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0, fp16(dtype));
         run(g, grid2(outW, (rows + Kernels.ROW_BLOCK - 1) / Kernels.ROW_BLOCK, 32), out);
         check(name, out.toHeapArray(), expected);
     }
@@ -495,7 +505,7 @@ class KernelsTest {
         IntArray m = meta(8, rows, 0).array();
         TaskGraph g = new TaskGraph("gateup" + dtype)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw)
-                .task("t", Kernels::gateUpRaw16, new KernelContext(), m, dx, dw, out, inW, inter, fp16(dtype));
+                .task("t", Kernels::gateUpRaw16, new KernelContext(), m, StepMeta.ROWS, dx, dw, out, inW, inter, fp16(dtype));
         run(g, grid2(inter, 2, 16), out);
         check("gateUp " + dtype, out.toHeapArray(), gate);
     }
@@ -525,7 +535,7 @@ class KernelsTest {
         FloatArray out = new FloatArray(picked.length * vocab);
         TaskGraph g = new TaskGraph("lmhead" + dtype)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, pick, dx, dw)
-                .task("t", Kernels::lmHeadRaw16, new KernelContext(), pick, dx, dw, out, d, vocab, fp16(dtype));
+                .task("t", Kernels::lmHeadRaw16, new KernelContext(), pick, 0, dx, dw, out, d, vocab, fp16(dtype));
         run(g, grid2(vocab, 2, 32), out);
         check("lmHead " + dtype, out.toHeapArray(), expected);
     }

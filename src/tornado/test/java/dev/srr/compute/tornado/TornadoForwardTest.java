@@ -7,7 +7,7 @@ import dev.srr.engine.GreedyDecoder;
 import dev.srr.engine.LoadedModel;
 import dev.srr.engine.Pooling;
 import dev.srr.engine.SequenceOutput;
-import dev.srr.engine.StepOutput;
+import dev.srr.compute.StepOutput;
 import dev.srr.engine.Transformer;
 import dev.srr.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -212,6 +212,63 @@ class TornadoForwardTest {
         } finally {
             if (before == null) System.clearProperty(TornadoSettings.WEIGHTS);
             else System.setProperty(TornadoSettings.WEIGHTS, before);
+        }
+    }
+
+    /**
+     * A step that does not fit one execution: with room for 32 captured rows, a sequence capturing every layer runs
+     * as one execution per capture point, each going on from the layer where the last one stopped; logits come in
+     * chunks of 3 rows. Both against the CPU backend, and a step stopping at layer 1 (later layers switched off).
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    void stepsSplitIntoSeveralExecutionsMatchCpuBackend(String name) {
+        java.util.Map<String, String> small = java.util.Map.of("maxRows", "32", "captureRows", "32", "logitRows", "3");
+        small.forEach((k, v) -> System.setProperty(TornadoSettings.PREFIX + k, v));
+        try (LoadedModel cpu = LoadedModel.open(model(name), "cpu"); LoadedModel gpu = LoadedModel.open(model(name), "tornado")) {
+            int layers = cpu.config().numLayers();
+            int[] input = sequence(name, "B");
+            assertTrue(input.length > 16, "a sequence long enough that two capture points overflow 32 rows");
+            SequenceOutput e = cpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
+            SequenceOutput a = gpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
+            for (int k = 0; k <= layers; k++) {
+                check(name + " split hidden_states." + k, a.hidden(k, Pooling.ALL), e.hidden(k, Pooling.ALL), TOLERANCE);
+            }
+            check(name + " split raw last layer", a.rawLastLayer(), e.rawLastLayer(), TOLERANCE);
+            check(name + " split logits in chunks", a.logits(), e.logits(), TOLERANCE);
+
+            CaptureRequest early = new CaptureRequest(new int[]{1}, new Pooling[]{Pooling.LAST, Pooling.MEAN}, false, CaptureRequest.Logits.NONE);
+            SequenceOutput eEarly = cpu.transformer().forward(List.of(input), early, null).getFirst();
+            SequenceOutput aEarly = gpu.transformer().forward(List.of(input), early, null).getFirst();
+            for (Pooling p : early.poolings()) {
+                check(name + " stop at layer 1 " + p, aEarly.hidden(1, p), eEarly.hidden(1, p), TOLERANCE);
+            }
+        } finally {
+            small.keySet().forEach(k -> System.clearProperty(TornadoSettings.PREFIX + k));
+        }
+    }
+
+    /**
+     * A 24-layer model (synthesized, small widths) in one graph of 9 x 24 + 5 tasks: every layer, logits and
+     * greedy tokens against the CPU backend.
+     */
+    @org.junit.jupiter.api.Test
+    void deepModelRunsAsOneGraph(@org.junit.jupiter.api.io.TempDir Path dir) {
+        dev.srr.model.SynthPreset preset = dev.srr.model.SynthPreset.named("qwen2.5-0.5b").with(24, 64, 128, 4, 2, 300);
+        dev.srr.model.Synthesizer.write(preset, dev.srr.tensor.DType.F32, 7, 1L << 30, dir, bytes -> { });
+        System.setProperty(TornadoSettings.PREFIX + "context", "64");
+        try (LoadedModel cpu = LoadedModel.open(dir, "cpu"); LoadedModel gpu = LoadedModel.open(dir, "tornado")) {
+            int[] input = {5, 17, 250, 3, 99, 1, 42};
+            SequenceOutput e = cpu.transformer().forward(List.of(input), everything(24), null).getFirst();
+            SequenceOutput a = gpu.transformer().forward(List.of(input), everything(24), null).getFirst();
+            for (int k = 0; k <= 24; k++) {
+                check("deep hidden_states." + k, a.hidden(k, Pooling.ALL), e.hidden(k, Pooling.ALL), TOLERANCE);
+            }
+            check("deep logits", a.logits(), e.logits(), TOLERANCE);
+            assertArrayEquals(GreedyDecoder.continueGreedy(cpu.transformer(), input, 8, new int[0]),
+                    GreedyDecoder.continueGreedy(gpu.transformer(), input, 8, new int[0]), "deep model greedy tokens vs CPU");
+        } finally {
+            System.clearProperty(TornadoSettings.PREFIX + "context");
         }
     }
 

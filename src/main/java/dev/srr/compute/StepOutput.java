@@ -1,4 +1,4 @@
-package dev.srr.engine;
+package dev.srr.compute;
 
 import java.util.Map;
 

@@ -6,12 +6,11 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
 /**
- * Device buffers every graph of the plan shares: activations, scratch, RoPE tables, the step metadata and the
- * embedding (also the LM head when tied). The init graph allocates them once; every other graph consumes them
- * from the graph that ran before it and persists them for the next (TornadoVM passes device buffers from the
- * last executed graph), so every graph lists all of them even if its tasks use only some.
+ * The step's buffers besides the weights and the KV cache: the step metadata, activations, scratch, RoPE tables,
+ * the embedding (also the LM head when tied) and the two staging buffers the host reads back. All stay on the
+ * device; only the metadata goes up per execution and only requested rows of the staging buffers come down.
  */
-final class SharedBuffers {
+final class StepBuffers {
     final StepMeta meta;
     /** Residual stream, rows x hidden. */
     final FloatArray x;
@@ -29,10 +28,16 @@ final class SharedBuffers {
     final FloatArray cos;
     final FloatArray sin;
     final TornadoNativeArray embedding;
+    /** Captured rows, slot after slot (slot x rows x hidden, {@code captureRows} rows in all). */
+    final FloatArray captures;
+    /** Logits of the picked rows, logitRows x vocab. */
+    final FloatArray logits;
 
-    SharedBuffers(ModelConfig c, TornadoSettings s, TornadoNativeArray embedding) {
+    StepBuffers(ModelConfig c, TornadoSettings s, TornadoNativeArray embedding) {
         int rows = s.maxRows();
-        this.meta = new StepMeta(rows);
+        this.meta = new StepMeta(rows, c.numLayers(), s.logitRows());
+        this.captures = new FloatArray(s.captureRows() * c.hiddenSize());
+        this.logits = new FloatArray(s.logitRows() * c.vocabSize());
         this.x = new FloatArray(rows * c.hiddenSize());
         this.normed = new FloatArray(rows * c.hiddenSize());
         this.qkv = new FloatArray(rows * (c.qDim() + 2 * c.kvDim()));
@@ -59,12 +64,13 @@ final class SharedBuffers {
         this.embedding = embedding;
     }
 
-    /** Everything but the step metadata, which the embed graph uploads itself. */
-    Object[] allButMeta() {
-        return new Object[]{x, normed, qkv, attn, hidden, scores, cos, sin, embedding};
+    /** What the blocks of a step pass on to each other on the device (everything but the metadata). */
+    Object[] shared() {
+        return new Object[]{x, normed, qkv, attn, hidden, scores, cos, sin, embedding, captures, logits};
     }
 
-    Object[] all() {
-        return new Object[]{meta.array(), x, normed, qkv, attn, hidden, scores, cos, sin, embedding};
+    /** The shared float buffers besides the embedding, which may be 16-bit. */
+    FloatArray[] sharedFloats() {
+        return new FloatArray[]{x, normed, qkv, attn, hidden, scores, cos, sin, captures, logits};
     }
 }

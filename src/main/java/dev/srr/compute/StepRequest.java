@@ -1,0 +1,28 @@
+package dev.srr.compute;
+
+/**
+ * One step as the engine asks for it, whole, so a backend can plan it at once (the TornadoVM backend runs a
+ * whole step as one device execution): the rows to run, the {@code hidden_states} indices to capture for
+ * {@code rows} (0 = embeddings, i = output of decoder layer i-1, {@code numLayers} = after the final norm), whether
+ * to keep the last layer's raw output for those rows, and the rows whose logits are wanted.
+ */
+public record StepRequest(Step step, int[] indices, int[] rows, boolean rawLast, int[] logitRows) {
+
+    /** Whether {@code hidden_states[index]} is captured. */
+    public boolean captures(int index) {
+        for (int i : indices) if (i == index) return true;
+        return false;
+    }
+
+    /** Decoder layers to run: all of them for logits or the last layer, else up to the highest captured index. */
+    public int depth(int numLayers) {
+        if (rawLast || logitRows.length > 0) return numLayers;
+        int highest = 0;
+        for (int i : indices) highest = Math.max(highest, i);
+        return Math.min(highest, numLayers);
+    }
+
+    public boolean needsFinalNorm(int numLayers) {
+        return logitRows.length > 0 || captures(numLayers);
+    }
+}
