@@ -239,7 +239,7 @@ public final class GpuCheck {
                     .task("t", Kernels::matmulF32, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
         }
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-        WorkerGrid grid = new WorkerGrid2D(outW * 128, (rows + Kernels.ROW_BLOCK - 1) / Kernels.ROW_BLOCK);
+        WorkerGrid grid = new WorkerGrid2D(outW * 128, (rows + Kernels.ROWS_PER_GROUP - 1) / Kernels.ROWS_PER_GROUP);
         grid.setLocalWork(128, 1, 1);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
             plan.withDevice(TornadoDevices.select(System.getProperty(TornadoSettings.DEVICE, "")))

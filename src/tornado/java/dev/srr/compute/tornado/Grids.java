@@ -23,7 +23,7 @@ final class Grids {
     enum Shape {
         /** One work-group per row (1D). */
         ROWS,
-        /** {@code groups} work-groups per block of {@link Kernels#ROW_BLOCK} rows (2D). */
+        /** {@code groups} work-groups per {@link Kernels#ROWS_PER_GROUP} rows (2D). */
         ROW_BLOCKS,
         /** {@code groups} work-groups per row (2D): heads by rows. */
         PER_ROW
@@ -55,7 +55,7 @@ final class Grids {
     private static void resize(Entry e, int rows) {
         switch (e.shape) {
             case ROWS -> e.grid.setGlobalWork((long) rows * e.local, 1, 1);
-            case ROW_BLOCKS -> e.grid.setGlobalWork((long) e.groups * e.local, (rows + Kernels.ROW_BLOCK - 1) / Kernels.ROW_BLOCK, 1);
+            case ROW_BLOCKS -> e.grid.setGlobalWork((long) e.groups * e.local, (rows + Kernels.ROWS_PER_GROUP - 1) / Kernels.ROWS_PER_GROUP, 1);
             case PER_ROW -> e.grid.setGlobalWork((long) e.groups * e.local, rows, 1);
         }
         e.grid.setLocalWork(e.local, 1, 1);

@@ -15,8 +15,9 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * takes a {@code gate}, the index of its stage's row count there (0 skips the stage: the whole step is one graph,
  * and a step that stops early, or runs in parts, switches layers off this way).
  *
- * <p>Matrix kernels process {@link #ROW_BLOCK} token rows per work-group with one accumulator each, so a
- * weight element is read once for up to four tokens (prefill, K candidates decoding together).
+ * <p>Matrix kernels give a work-group one output row and up to {@link #ROWS_PER_GROUP} token rows, taken
+ * {@link #ROW_BLOCK} at a time with one accumulator each: a weight row comes from memory once for up to 16 tokens
+ * (K candidates decoding together, prefill) and from cache for each further block of four.
  *
  * <p>Every weight-reading kernel exists for FP32 ({@link FloatArray}) and FP16 ({@link HalfFloatArray})
  * weights: TornadoVM needs concrete parameter types. The bodies are the same; only the weight read differs.
@@ -28,8 +29,13 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 public final class Kernels {
     /** Largest work-group size any launch may use; local arrays are sized for it at compile time. */
     public static final int MAX_LOCAL = 256;
-    /** Token rows per work-group in the matrix kernels. */
+    /** Token rows a matrix kernel accumulates at once (one register accumulator each). */
     public static final int ROW_BLOCK = 4;
+    /**
+     * Token rows per work-group of a matrix kernel, in blocks of {@link #ROW_BLOCK}: the group re-reads its weight
+     * row from cache for each block, so up to 16 rows (K candidates decoding together) cost one read from memory.
+     */
+    public static final int ROWS_PER_GROUP = 16;
 
     private Kernels() {
     }
@@ -120,31 +126,35 @@ public final class Kernels {
     // ---- projections ----
 
     /**
-     * {@code out[r, o] (+)= x[r] . w[o] (+ bias[o])}: work-group (o, block) computes output o for rows
-     * {@code block*4 .. block*4+3}. {@code accumulate} adds into {@code out} (the residual connection).
+     * {@code out[r, o] (+)= x[r] . w[o] (+ bias[o])}: work-group (o, g) computes output o for rows
+     * {@code 16 g .. 16 g + 15}, four at a time. {@code accumulate} adds into {@code out} (the residual connection).
      */
     public static void matmulF32(KernelContext ctx, IntArray meta, int gate, FloatArray x, FloatArray w, FloatArray bias, FloatArray out,
                                  int inW, int outW, int hasBias, int accumulate) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
-        int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
-        float a0 = 0f;
-        float a1 = 0f;
-        float a2 = 0f;
-        float a3 = 0f;
-        int wOff = o * inW;
-        for (int i = lid; i < inW; i += ls) {
-            float wv = w.get(wOff + i);
-            if (n > 0) a0 += wv * x.get(r0 * inW + i);
-            if (n > 1) a1 += wv * x.get((r0 + 1) * inW + i);
-            if (n > 2) a2 += wv * x.get((r0 + 2) * inW + i);
-            if (n > 3) a3 += wv * x.get((r0 + 3) * inW + i);
+        int rows = meta.get(gate);
+        int end = TornadoMath.min(rows, (ctx.groupIdy + 1) * ROWS_PER_GROUP);
+        for (int r0 = ctx.groupIdy * ROWS_PER_GROUP; r0 < end; r0 += ROW_BLOCK) {
+            int n = TornadoMath.min(ROW_BLOCK, rows - r0);
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            int wOff = o * inW;
+            for (int i = lid; i < inW; i += ls) {
+                float wv = w.get(wOff + i);
+                if (n > 0) a0 += wv * x.get(r0 * inW + i);
+                if (n > 1) a1 += wv * x.get((r0 + 1) * inW + i);
+                if (n > 2) a2 += wv * x.get((r0 + 2) * inW + i);
+                if (n > 3) a3 += wv * x.get((r0 + 3) * inW + i);
+            }
+            reduce4(ctx, part, a0, a1, a2, a3);
+            if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
+            ctx.localBarrier(); // part is written again by the next block of rows
         }
-        reduce4(ctx, part, a0, a1, a2, a3);
-        if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
     }
 
     public static void matmulF16(KernelContext ctx, IntArray meta, int gate, FloatArray x, HalfFloatArray w, FloatArray bias, FloatArray out,
@@ -152,23 +162,27 @@ public final class Kernels {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
-        int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
-        float a0 = 0f;
-        float a1 = 0f;
-        float a2 = 0f;
-        float a3 = 0f;
-        int wOff = o * inW;
-        for (int i = lid; i < inW; i += ls) {
-            float wv = w.get(wOff + i).getFloat32();
-            if (n > 0) a0 += wv * x.get(r0 * inW + i);
-            if (n > 1) a1 += wv * x.get((r0 + 1) * inW + i);
-            if (n > 2) a2 += wv * x.get((r0 + 2) * inW + i);
-            if (n > 3) a3 += wv * x.get((r0 + 3) * inW + i);
+        int rows = meta.get(gate);
+        int end = TornadoMath.min(rows, (ctx.groupIdy + 1) * ROWS_PER_GROUP);
+        for (int r0 = ctx.groupIdy * ROWS_PER_GROUP; r0 < end; r0 += ROW_BLOCK) {
+            int n = TornadoMath.min(ROW_BLOCK, rows - r0);
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            int wOff = o * inW;
+            for (int i = lid; i < inW; i += ls) {
+                float wv = w.get(wOff + i).getFloat32();
+                if (n > 0) a0 += wv * x.get(r0 * inW + i);
+                if (n > 1) a1 += wv * x.get((r0 + 1) * inW + i);
+                if (n > 2) a2 += wv * x.get((r0 + 2) * inW + i);
+                if (n > 3) a3 += wv * x.get((r0 + 3) * inW + i);
+            }
+            reduce4(ctx, part, a0, a1, a2, a3);
+            if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
+            ctx.localBarrier(); // part is written again by the next block of rows
         }
-        reduce4(ctx, part, a0, a1, a2, a3);
-        if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
     }
 
     public static void matmulRaw16(KernelContext ctx, IntArray meta, int gate, FloatArray x, ShortArray w, FloatArray bias, FloatArray out,
@@ -176,23 +190,27 @@ public final class Kernels {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
-        int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
-        float a0 = 0f;
-        float a1 = 0f;
-        float a2 = 0f;
-        float a3 = 0f;
-        int wOff = o * inW;
-        for (int i = lid; i < inW; i += ls) {
-            float wv = widen16(w.get(wOff + i), fp16);
-            if (n > 0) a0 += wv * x.get(r0 * inW + i);
-            if (n > 1) a1 += wv * x.get((r0 + 1) * inW + i);
-            if (n > 2) a2 += wv * x.get((r0 + 2) * inW + i);
-            if (n > 3) a3 += wv * x.get((r0 + 3) * inW + i);
+        int rows = meta.get(gate);
+        int end = TornadoMath.min(rows, (ctx.groupIdy + 1) * ROWS_PER_GROUP);
+        for (int r0 = ctx.groupIdy * ROWS_PER_GROUP; r0 < end; r0 += ROW_BLOCK) {
+            int n = TornadoMath.min(ROW_BLOCK, rows - r0);
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            int wOff = o * inW;
+            for (int i = lid; i < inW; i += ls) {
+                float wv = widen16(w.get(wOff + i), fp16);
+                if (n > 0) a0 += wv * x.get(r0 * inW + i);
+                if (n > 1) a1 += wv * x.get((r0 + 1) * inW + i);
+                if (n > 2) a2 += wv * x.get((r0 + 2) * inW + i);
+                if (n > 3) a3 += wv * x.get((r0 + 3) * inW + i);
+            }
+            reduce4(ctx, part, a0, a1, a2, a3);
+            if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
+            ctx.localBarrier(); // part is written again by the next block of rows
         }
-        reduce4(ctx, part, a0, a1, a2, a3);
-        if (lid == 0) store(part, bias, out, o, r0, n, outW, hasBias, accumulate);
     }
 
     /**
@@ -203,81 +221,93 @@ public final class Kernels {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
-        int i0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(pickAt) - i0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
-        int x0 = n > 0 ? meta.get(pickAt + 1 + i0) * inW : 0;
-        int x1 = n > 1 ? meta.get(pickAt + 2 + i0) * inW : 0;
-        int x2 = n > 2 ? meta.get(pickAt + 3 + i0) * inW : 0;
-        int x3 = n > 3 ? meta.get(pickAt + 4 + i0) * inW : 0;
-        float a0 = 0f;
-        float a1 = 0f;
-        float a2 = 0f;
-        float a3 = 0f;
-        int wOff = o * inW;
-        for (int i = lid; i < inW; i += ls) {
-            float wv = w.get(wOff + i);
-            if (n > 0) a0 += wv * x.get(x0 + i);
-            if (n > 1) a1 += wv * x.get(x1 + i);
-            if (n > 2) a2 += wv * x.get(x2 + i);
-            if (n > 3) a3 += wv * x.get(x3 + i);
+        int rows = meta.get(pickAt);
+        int end = TornadoMath.min(rows, (ctx.groupIdy + 1) * ROWS_PER_GROUP);
+        for (int i0 = ctx.groupIdy * ROWS_PER_GROUP; i0 < end; i0 += ROW_BLOCK) {
+            int n = TornadoMath.min(ROW_BLOCK, rows - i0);
+            int x0 = n > 0 ? meta.get(pickAt + 1 + i0) * inW : 0;
+            int x1 = n > 1 ? meta.get(pickAt + 2 + i0) * inW : 0;
+            int x2 = n > 2 ? meta.get(pickAt + 3 + i0) * inW : 0;
+            int x3 = n > 3 ? meta.get(pickAt + 4 + i0) * inW : 0;
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            int wOff = o * inW;
+            for (int i = lid; i < inW; i += ls) {
+                float wv = w.get(wOff + i);
+                if (n > 0) a0 += wv * x.get(x0 + i);
+                if (n > 1) a1 += wv * x.get(x1 + i);
+                if (n > 2) a2 += wv * x.get(x2 + i);
+                if (n > 3) a3 += wv * x.get(x3 + i);
+            }
+            reduce4(ctx, part, a0, a1, a2, a3);
+            if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
+            ctx.localBarrier(); // part is written again by the next block of rows
         }
-        reduce4(ctx, part, a0, a1, a2, a3);
-        if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
     }
 
     public static void lmHeadF16(KernelContext ctx, IntArray meta, int pickAt, FloatArray x, HalfFloatArray w, FloatArray out, int inW, int outW) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
-        int i0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(pickAt) - i0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
-        int x0 = n > 0 ? meta.get(pickAt + 1 + i0) * inW : 0;
-        int x1 = n > 1 ? meta.get(pickAt + 2 + i0) * inW : 0;
-        int x2 = n > 2 ? meta.get(pickAt + 3 + i0) * inW : 0;
-        int x3 = n > 3 ? meta.get(pickAt + 4 + i0) * inW : 0;
-        float a0 = 0f;
-        float a1 = 0f;
-        float a2 = 0f;
-        float a3 = 0f;
-        int wOff = o * inW;
-        for (int i = lid; i < inW; i += ls) {
-            float wv = w.get(wOff + i).getFloat32();
-            if (n > 0) a0 += wv * x.get(x0 + i);
-            if (n > 1) a1 += wv * x.get(x1 + i);
-            if (n > 2) a2 += wv * x.get(x2 + i);
-            if (n > 3) a3 += wv * x.get(x3 + i);
+        int rows = meta.get(pickAt);
+        int end = TornadoMath.min(rows, (ctx.groupIdy + 1) * ROWS_PER_GROUP);
+        for (int i0 = ctx.groupIdy * ROWS_PER_GROUP; i0 < end; i0 += ROW_BLOCK) {
+            int n = TornadoMath.min(ROW_BLOCK, rows - i0);
+            int x0 = n > 0 ? meta.get(pickAt + 1 + i0) * inW : 0;
+            int x1 = n > 1 ? meta.get(pickAt + 2 + i0) * inW : 0;
+            int x2 = n > 2 ? meta.get(pickAt + 3 + i0) * inW : 0;
+            int x3 = n > 3 ? meta.get(pickAt + 4 + i0) * inW : 0;
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            int wOff = o * inW;
+            for (int i = lid; i < inW; i += ls) {
+                float wv = w.get(wOff + i).getFloat32();
+                if (n > 0) a0 += wv * x.get(x0 + i);
+                if (n > 1) a1 += wv * x.get(x1 + i);
+                if (n > 2) a2 += wv * x.get(x2 + i);
+                if (n > 3) a3 += wv * x.get(x3 + i);
+            }
+            reduce4(ctx, part, a0, a1, a2, a3);
+            if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
+            ctx.localBarrier(); // part is written again by the next block of rows
         }
-        reduce4(ctx, part, a0, a1, a2, a3);
-        if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
     }
 
     public static void lmHeadRaw16(KernelContext ctx, IntArray meta, int pickAt, FloatArray x, ShortArray w, FloatArray out, int inW, int outW, int fp16) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
-        int i0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(pickAt) - i0);
         float[] part = ctx.allocateFloatLocalArray(ROW_BLOCK * MAX_LOCAL);
-        int x0 = n > 0 ? meta.get(pickAt + 1 + i0) * inW : 0;
-        int x1 = n > 1 ? meta.get(pickAt + 2 + i0) * inW : 0;
-        int x2 = n > 2 ? meta.get(pickAt + 3 + i0) * inW : 0;
-        int x3 = n > 3 ? meta.get(pickAt + 4 + i0) * inW : 0;
-        float a0 = 0f;
-        float a1 = 0f;
-        float a2 = 0f;
-        float a3 = 0f;
-        int wOff = o * inW;
-        for (int i = lid; i < inW; i += ls) {
-            float wv = widen16(w.get(wOff + i), fp16);
-            if (n > 0) a0 += wv * x.get(x0 + i);
-            if (n > 1) a1 += wv * x.get(x1 + i);
-            if (n > 2) a2 += wv * x.get(x2 + i);
-            if (n > 3) a3 += wv * x.get(x3 + i);
+        int rows = meta.get(pickAt);
+        int end = TornadoMath.min(rows, (ctx.groupIdy + 1) * ROWS_PER_GROUP);
+        for (int i0 = ctx.groupIdy * ROWS_PER_GROUP; i0 < end; i0 += ROW_BLOCK) {
+            int n = TornadoMath.min(ROW_BLOCK, rows - i0);
+            int x0 = n > 0 ? meta.get(pickAt + 1 + i0) * inW : 0;
+            int x1 = n > 1 ? meta.get(pickAt + 2 + i0) * inW : 0;
+            int x2 = n > 2 ? meta.get(pickAt + 3 + i0) * inW : 0;
+            int x3 = n > 3 ? meta.get(pickAt + 4 + i0) * inW : 0;
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            int wOff = o * inW;
+            for (int i = lid; i < inW; i += ls) {
+                float wv = widen16(w.get(wOff + i), fp16);
+                if (n > 0) a0 += wv * x.get(x0 + i);
+                if (n > 1) a1 += wv * x.get(x1 + i);
+                if (n > 2) a2 += wv * x.get(x2 + i);
+                if (n > 3) a3 += wv * x.get(x3 + i);
+            }
+            reduce4(ctx, part, a0, a1, a2, a3);
+            if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
+            ctx.localBarrier(); // part is written again by the next block of rows
         }
-        reduce4(ctx, part, a0, a1, a2, a3);
-        if (lid == 0) store(part, out, out, o, i0, n, outW, 0, 0);
     }
 
     /**
@@ -288,138 +318,150 @@ public final class Kernels {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
-        int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         // one local array for both sums: two local arrays passed to the same helper end up aliased
         float[] part = ctx.allocateFloatLocalArray(2 * ROW_BLOCK * MAX_LOCAL);
-        float g0 = 0f;
-        float g1 = 0f;
-        float g2 = 0f;
-        float g3 = 0f;
-        float u0 = 0f;
-        float u1 = 0f;
-        float u2 = 0f;
-        float u3 = 0f;
-        int gOff = o * inW;
-        int uOff = (inter + o) * inW;
-        for (int i = lid; i < inW; i += ls) {
-            float gw = w.get(gOff + i);
-            float uw = w.get(uOff + i);
-            if (n > 0) {
-                float v = x.get(r0 * inW + i);
-                g0 += gw * v;
-                u0 += uw * v;
+        int rows = meta.get(gate);
+        int end = TornadoMath.min(rows, (ctx.groupIdy + 1) * ROWS_PER_GROUP);
+        for (int r0 = ctx.groupIdy * ROWS_PER_GROUP; r0 < end; r0 += ROW_BLOCK) {
+            int n = TornadoMath.min(ROW_BLOCK, rows - r0);
+            float g0 = 0f;
+            float g1 = 0f;
+            float g2 = 0f;
+            float g3 = 0f;
+            float u0 = 0f;
+            float u1 = 0f;
+            float u2 = 0f;
+            float u3 = 0f;
+            int gOff = o * inW;
+            int uOff = (inter + o) * inW;
+            for (int i = lid; i < inW; i += ls) {
+                float gw = w.get(gOff + i);
+                float uw = w.get(uOff + i);
+                if (n > 0) {
+                    float v = x.get(r0 * inW + i);
+                    g0 += gw * v;
+                    u0 += uw * v;
+                }
+                if (n > 1) {
+                    float v = x.get((r0 + 1) * inW + i);
+                    g1 += gw * v;
+                    u1 += uw * v;
+                }
+                if (n > 2) {
+                    float v = x.get((r0 + 2) * inW + i);
+                    g2 += gw * v;
+                    u2 += uw * v;
+                }
+                if (n > 3) {
+                    float v = x.get((r0 + 3) * inW + i);
+                    g3 += gw * v;
+                    u3 += uw * v;
+                }
             }
-            if (n > 1) {
-                float v = x.get((r0 + 1) * inW + i);
-                g1 += gw * v;
-                u1 += uw * v;
-            }
-            if (n > 2) {
-                float v = x.get((r0 + 2) * inW + i);
-                g2 += gw * v;
-                u2 += uw * v;
-            }
-            if (n > 3) {
-                float v = x.get((r0 + 3) * inW + i);
-                g3 += gw * v;
-                u3 += uw * v;
-            }
+            reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
+            if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
+            ctx.localBarrier(); // part is written again by the next block of rows
         }
-        reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
-        if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
     }
 
     public static void gateUpF16(KernelContext ctx, IntArray meta, int gate, FloatArray x, HalfFloatArray w, FloatArray out, int inW, int inter) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
-        int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         // one local array for both sums: two local arrays passed to the same helper end up aliased
         float[] part = ctx.allocateFloatLocalArray(2 * ROW_BLOCK * MAX_LOCAL);
-        float g0 = 0f;
-        float g1 = 0f;
-        float g2 = 0f;
-        float g3 = 0f;
-        float u0 = 0f;
-        float u1 = 0f;
-        float u2 = 0f;
-        float u3 = 0f;
-        int gOff = o * inW;
-        int uOff = (inter + o) * inW;
-        for (int i = lid; i < inW; i += ls) {
-            float gw = w.get(gOff + i).getFloat32();
-            float uw = w.get(uOff + i).getFloat32();
-            if (n > 0) {
-                float v = x.get(r0 * inW + i);
-                g0 += gw * v;
-                u0 += uw * v;
+        int rows = meta.get(gate);
+        int end = TornadoMath.min(rows, (ctx.groupIdy + 1) * ROWS_PER_GROUP);
+        for (int r0 = ctx.groupIdy * ROWS_PER_GROUP; r0 < end; r0 += ROW_BLOCK) {
+            int n = TornadoMath.min(ROW_BLOCK, rows - r0);
+            float g0 = 0f;
+            float g1 = 0f;
+            float g2 = 0f;
+            float g3 = 0f;
+            float u0 = 0f;
+            float u1 = 0f;
+            float u2 = 0f;
+            float u3 = 0f;
+            int gOff = o * inW;
+            int uOff = (inter + o) * inW;
+            for (int i = lid; i < inW; i += ls) {
+                float gw = w.get(gOff + i).getFloat32();
+                float uw = w.get(uOff + i).getFloat32();
+                if (n > 0) {
+                    float v = x.get(r0 * inW + i);
+                    g0 += gw * v;
+                    u0 += uw * v;
+                }
+                if (n > 1) {
+                    float v = x.get((r0 + 1) * inW + i);
+                    g1 += gw * v;
+                    u1 += uw * v;
+                }
+                if (n > 2) {
+                    float v = x.get((r0 + 2) * inW + i);
+                    g2 += gw * v;
+                    u2 += uw * v;
+                }
+                if (n > 3) {
+                    float v = x.get((r0 + 3) * inW + i);
+                    g3 += gw * v;
+                    u3 += uw * v;
+                }
             }
-            if (n > 1) {
-                float v = x.get((r0 + 1) * inW + i);
-                g1 += gw * v;
-                u1 += uw * v;
-            }
-            if (n > 2) {
-                float v = x.get((r0 + 2) * inW + i);
-                g2 += gw * v;
-                u2 += uw * v;
-            }
-            if (n > 3) {
-                float v = x.get((r0 + 3) * inW + i);
-                g3 += gw * v;
-                u3 += uw * v;
-            }
+            reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
+            if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
+            ctx.localBarrier(); // part is written again by the next block of rows
         }
-        reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
-        if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
     }
 
     public static void gateUpRaw16(KernelContext ctx, IntArray meta, int gate, FloatArray x, ShortArray w, FloatArray out, int inW, int inter, int fp16) {
         int o = ctx.groupIdx;
         int lid = ctx.localIdx;
         int ls = ctx.localGroupSizeX;
-        int r0 = ctx.groupIdy * ROW_BLOCK;
-        int n = TornadoMath.min(ROW_BLOCK, meta.get(gate) - r0);
         // one local array for both sums: two local arrays passed to the same helper end up aliased
         float[] part = ctx.allocateFloatLocalArray(2 * ROW_BLOCK * MAX_LOCAL);
-        float g0 = 0f;
-        float g1 = 0f;
-        float g2 = 0f;
-        float g3 = 0f;
-        float u0 = 0f;
-        float u1 = 0f;
-        float u2 = 0f;
-        float u3 = 0f;
-        int gOff = o * inW;
-        int uOff = (inter + o) * inW;
-        for (int i = lid; i < inW; i += ls) {
-            float gw = widen16(w.get(gOff + i), fp16);
-            float uw = widen16(w.get(uOff + i), fp16);
-            if (n > 0) {
-                float v = x.get(r0 * inW + i);
-                g0 += gw * v;
-                u0 += uw * v;
+        int rows = meta.get(gate);
+        int end = TornadoMath.min(rows, (ctx.groupIdy + 1) * ROWS_PER_GROUP);
+        for (int r0 = ctx.groupIdy * ROWS_PER_GROUP; r0 < end; r0 += ROW_BLOCK) {
+            int n = TornadoMath.min(ROW_BLOCK, rows - r0);
+            float g0 = 0f;
+            float g1 = 0f;
+            float g2 = 0f;
+            float g3 = 0f;
+            float u0 = 0f;
+            float u1 = 0f;
+            float u2 = 0f;
+            float u3 = 0f;
+            int gOff = o * inW;
+            int uOff = (inter + o) * inW;
+            for (int i = lid; i < inW; i += ls) {
+                float gw = widen16(w.get(gOff + i), fp16);
+                float uw = widen16(w.get(uOff + i), fp16);
+                if (n > 0) {
+                    float v = x.get(r0 * inW + i);
+                    g0 += gw * v;
+                    u0 += uw * v;
+                }
+                if (n > 1) {
+                    float v = x.get((r0 + 1) * inW + i);
+                    g1 += gw * v;
+                    u1 += uw * v;
+                }
+                if (n > 2) {
+                    float v = x.get((r0 + 2) * inW + i);
+                    g2 += gw * v;
+                    u2 += uw * v;
+                }
+                if (n > 3) {
+                    float v = x.get((r0 + 3) * inW + i);
+                    g3 += gw * v;
+                    u3 += uw * v;
+                }
             }
-            if (n > 1) {
-                float v = x.get((r0 + 1) * inW + i);
-                g1 += gw * v;
-                u1 += uw * v;
-            }
-            if (n > 2) {
-                float v = x.get((r0 + 2) * inW + i);
-                g2 += gw * v;
-                u2 += uw * v;
-            }
-            if (n > 3) {
-                float v = x.get((r0 + 3) * inW + i);
-                g3 += gw * v;
-                u3 += uw * v;
-            }
+            reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
+            if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
+            ctx.localBarrier(); // part is written again by the next block of rows
         }
-        reduce8(ctx, part, g0, g1, g2, g3, u0, u1, u2, u3);
-        if (lid == 0) storeSwiGlu(part, out, o, r0, n, inter);
     }
 
     /** A raw 16-bit weight as float: BF16 bits ({@code fp16 == 0}) or IEEE half bits ({@code fp16 == 1}). */

@@ -129,12 +129,12 @@ class KernelsTest {
         FloatArray dw = device(w);
         FloatArray db = bias ? device(b) : new FloatArray(1);
         FloatArray out = accumulate ? device(start) : new FloatArray(rows * outW);
-        IntArray m = meta(16, rows, 0).array();
+        IntArray m = meta(64, rows, 0).array();
         String name = "mm" + rows + "x" + inW + "x" + outW + (bias ? "b" : "") + (accumulate ? "a" : "");
         TaskGraph g = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
                 .task("t", Kernels::matmulF32, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
-        run(g, grid2(outW, (rows + Kernels.ROW_BLOCK - 1) / Kernels.ROW_BLOCK, 32), out);
+        run(g, grid2(outW, (rows + Kernels.ROWS_PER_GROUP - 1) / Kernels.ROWS_PER_GROUP, 32), out);
         check(name, out.toHeapArray(), expected);
     }
 
@@ -151,6 +151,8 @@ class KernelsTest {
     @Test
     void matmulAccumulate() {
         matmul(9, 64, 20, false, true);
+        // three groups of rows (16, 16, 5): blocks of 4 inside a group, a last block of 1
+        matmul(37, 64, 20, true, true);
     }
 
     @Test
@@ -467,12 +469,12 @@ class KernelsTest {
         ShortArray dw = ShortArray.fromArray(w);
         FloatArray db = bias ? device(b) : new FloatArray(1);
         FloatArray out = accumulate ? device(start) : new FloatArray(rows * outW);
-        IntArray m = meta(16, rows, 0).array();
+        IntArray m = meta(64, rows, 0).array();
         String name = "mm" + dtype + rows + "x" + inW + "x" + outW + (bias ? "b" : "") + (accumulate ? "a" : "");
         TaskGraph g = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
                 .task("t", Kernels::matmulRaw16, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0, fp16(dtype));
-        run(g, grid2(outW, (rows + Kernels.ROW_BLOCK - 1) / Kernels.ROW_BLOCK, 32), out);
+        run(g, grid2(outW, (rows + Kernels.ROWS_PER_GROUP - 1) / Kernels.ROWS_PER_GROUP, 32), out);
         check(name, out.toHeapArray(), expected);
     }
 
@@ -486,6 +488,7 @@ class KernelsTest {
     void matmulRaw16F16() {
         matmulRaw16(DType.F16, 7, 77, 45, true, false);
         matmulRaw16(DType.F16, 1, 100, 33, false, true);
+        matmulRaw16(DType.F16, 37, 64, 20, true, true);
     }
 
     private void gateUpRaw16(DType dtype) {
