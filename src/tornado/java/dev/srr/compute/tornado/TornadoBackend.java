@@ -14,6 +14,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
+import uk.ac.manchester.tornado.api.exceptions.TornadoInternalError;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 import java.lang.foreign.MemorySegment;
@@ -84,11 +85,17 @@ public final class TornadoBackend implements Backend {
             long t2 = System.nanoTime();
             warmUp();
             startup.put("upload_ms", ms(t2));
-        } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("maxbytecodesize")) {
-                throw new SrrException("the step graph of " + startup.get("graph_tasks") + " tasks overflows TornadoVM's bytecode buffer ("
+        } catch (RuntimeException | TornadoInternalError e) {
+            // TornadoVM reports its internal limits as an Error
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("maxbytecodesize")) {
+                throw new SrrException("a block of the step graph overflows TornadoVM's bytecode buffer ("
                         + System.getProperty(BYTECODE_SIZE) + " bytes): start the JVM with -D" + BYTECODE_SIZE + "=" + (4 << 20)
                         + " (scripts/srr-tornado passes a large enough value)");
+            }
+            if (message.contains("Graph resize")) {
+                throw new SrrException("a block of " + settings.blockLayers() + " layers exceeds TornadoVM's graph size: lower -D"
+                        + TornadoSettings.PREFIX + "blockLayers");
             }
             throw e;
         }
