@@ -171,14 +171,19 @@ public final class TornadoBackend implements Backend {
         boolean finalNorm = request.needsFinalNorm(layers);
         int stages = finalNorm ? layers + 2 : depth + 1;
         List<Integer> points = new ArrayList<>();
-        if (rows.length > 0) {
-            for (int p = 0; p <= depth; p++) if (p < layers ? request.captures(p) : request.rawLast()) points.add(p);
-            if (finalNorm && request.captures(layers)) points.add(layers + 1);
+        for (int p = 0; p <= depth; p++) if (p < layers ? request.captures(p) : request.rawLast()) points.add(p);
+        if (finalNorm && request.captures(layers)) points.add(layers + 1);
+        Map<Integer, float[]> hidden = new HashMap<>();
+        float[] raw = null;
+        if (rows.length == 0) { // nothing to stage: the requested captures are empty, as the CPU backend gives them
+            for (int p : points) {
+                if (p == layers) raw = new float[0];
+                else hidden.put(Math.min(p, layers), new float[0]);
+            }
+            points.clear();
         }
         int n = rows.length;
         int perExecution = n == 0 ? 1 : settings.captureRows() / n;
-        Map<Integer, float[]> hidden = new HashMap<>();
-        float[] raw = null;
         int[] logitRows = request.logitRows();
         float[] logits = logitRows.length > 0 ? new float[logitRows.length * config.vocabSize()] : null;
         int stage = 0;

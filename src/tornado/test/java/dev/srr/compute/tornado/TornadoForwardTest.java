@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -243,6 +244,20 @@ class TornadoForwardTest {
             for (Pooling p : early.poolings()) {
                 check(name + " stop at layer 1 " + p, aEarly.hidden(1, p), eEarly.hidden(1, p), TOLERANCE);
             }
+
+            // captures requested for no rows: empty, as on the CPU backend; logits still computed
+            StepOutput[] outs = new StepOutput[2];
+            LoadedModel[] both = {cpu, gpu};
+            for (int i = 0; i < 2; i++) {
+                Transformer t = both[i].transformer();
+                int seq = t.cache().newSequence();
+                outs[i] = t.step(new Step(new int[]{input[0]}, new int[]{seq}, new int[]{0}), new int[]{0, layers}, new int[0], true, new int[]{0});
+                t.cache().release(seq);
+            }
+            assertEquals(outs[0].hidden().keySet(), outs[1].hidden().keySet(), name + " captured indices for no rows");
+            for (int k : outs[1].hidden().keySet()) assertEquals(0, outs[1].hidden().get(k).length);
+            assertEquals(0, outs[1].rawLastLayer().length);
+            check(name + " logits with no captured rows", outs[1].logits(), outs[0].logits(), TOLERANCE);
         } finally {
             small.keySet().forEach(k -> System.clearProperty(TornadoSettings.PREFIX + k));
         }
