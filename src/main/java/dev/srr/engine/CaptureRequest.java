@@ -20,17 +20,6 @@ public record CaptureRequest(int[] layers, Pooling[] poolings, boolean rawLastLa
         return new CaptureRequest(layers, new Pooling[]{pooling}, false, Logits.NONE);
     }
 
-    /** Decoder layers that must run: up to the highest requested index, all of them for logits. */
-    public int depth(int numLayers) {
-        int d = layers.length == 0 ? 0 : Math.min(layers[layers.length - 1], numLayers);
-        if (rawLastLayer || logits != Logits.NONE) d = numLayers;
-        return d;
-    }
-
-    public boolean needsFinalNorm(int numLayers) {
-        return logits != Logits.NONE || (layers.length > 0 && layers[layers.length - 1] >= numLayers);
-    }
-
     public boolean wants(Pooling p) {
         for (Pooling q : poolings) if (q == p) return true;
         return false;

@@ -71,6 +71,7 @@ final class StepBuffers {
 
     /** The shared float buffers besides the embedding, which may be 16-bit. */
     FloatArray[] sharedFloats() {
-        return new FloatArray[]{x, normed, qkv, attn, hidden, scores, cos, sin, captures, logits};
+        return java.util.Arrays.stream(shared()).filter(a -> a != embedding && a instanceof FloatArray)
+                .toArray(FloatArray[]::new);
     }
 }

@@ -34,9 +34,9 @@ import java.util.function.Consumer;
  *   X ─[layer_l.capture]─► CAPTURES
  * stage L + 1  X ─[final.norm]─► NORMED ─[final.capture]─► CAPTURES ; NORMED ─[logits.lm_head: picked rows]─► LOGITS
  * </pre>
- * {@code 9 L + 5} tasks. A TornadoVM 5.2 task graph records its tasks in a fixed 8 KB buffer (15 bytes per task and
- * 5 per argument), about 12 layers, so the stages are cut into blocks {@code block_0, block_1, ...} at stage
- * boundaries, each filled up to that budget. Which stages run, which capture points go to which staging slot and
+ * {@code 9 L + 5} tasks. A TornadoVM 5.2 task graph holds about 11 of these layers (a fixed 8 KB task record and
+ * at most 1024 graph nodes, neither configurable), so the stages are cut into blocks {@code block_0, block_1, ...}
+ * of whole stages with at most {@code -Dsrr.tornado.blockLayers} (8) layers each. Which stages run, which capture points go to which staging slot and
  * which rows get logits is read from the {@link StepMeta}, uploaded by every block; a step that stops early
  * switches later stages off and skips blocks it does not reach.
  *
@@ -47,11 +47,8 @@ import java.util.function.Consumer;
  * block lists all of them). Only requested rows of CAPTURES and LOGITS come down.
  */
 final class StepGraph {
-    /** TornadoVM 5.2's per-graph task record ({@code TornadoTaskGraph.highLevelCode}, not configurable). */
-    static final int TASK_RECORD_BYTES = 8192;
-
     /** The graphs in plan order ({@code init} first) and the stages each block covers. */
-    record Built(List<ImmutableTaskGraph> graphs, int[] blockFirstStage) {
+    record Built(List<ImmutableTaskGraph> graphs, int[] blockFirstStage, int tasks) {
         /** Plan index of block b ({@code init} is 0). */
         int graph(int block) {
             return 1 + block;
@@ -62,12 +59,9 @@ final class StepGraph {
         }
     }
 
-    /** One task: its stage, its cost in the task record, its grid, the arrays it needs resident, how to add it. */
-    private record Spec(int stage, String name, int args, Grids.Family family, Grids.Shape shape, int groups, int local,
+    /** One task: its stage, its grid, the arrays it needs resident, how to add it to a graph. */
+    private record Spec(int stage, String name, Grids.Family family, Grids.Shape shape, int groups, int local,
                         List<Object> resident, Consumer<TaskGraph> add) {
-        int bytes() {
-            return 15 + 5 * args;
-        }
     }
 
     private final ModelConfig c;
@@ -111,32 +105,19 @@ final class StepGraph {
             graphs.add(block(name, specs.subList(i, end), grids));
             i = end;
         }
-        return new Built(graphs, firsts.stream().mapToInt(Integer::intValue).toArray());
+        return new Built(graphs, firsts.stream().mapToInt(Integer::intValue).toArray(), specs.size());
     }
 
-    /**
-     * End (exclusive) of the block starting at spec {@code from}: whole stages, at most {@code blockLayers} layers
-     * and as many as fit the task record.
-     */
+    /** End (exclusive) of the block starting at spec {@code from}: whole stages, at most {@code blockLayers} layers. */
     private int blockEnd(int from) {
-        int bytes = 0;
         int layers = 0;
         int end = from;
-        int lastFit = -1;
-        while (end < specs.size()) {
-            Spec t = specs.get(end);
-            boolean newStage = end == from || t.stage() != specs.get(end - 1).stage();
-            if (newStage && t.stage() >= 1 && t.stage() <= c.numLayers() && ++layers > s.blockLayers()) break;
-            bytes += t.bytes();
-            if (bytes > TASK_RECORD_BYTES) break;
-            end++;
-            if (end == specs.size() || specs.get(end).stage() != t.stage()) lastFit = end;
+        for (; end < specs.size(); end++) {
+            int stage = specs.get(end).stage();
+            boolean newStage = end == from || stage != specs.get(end - 1).stage();
+            if (newStage && stage >= 1 && stage <= c.numLayers() && ++layers > s.blockLayers()) break;
         }
-        if (lastFit < 0) {
-            throw new IllegalStateException("stage " + specs.get(from).stage() + " alone overflows TornadoVM's task record of "
-                    + TASK_RECORD_BYTES + " bytes");
-        }
-        return lastFit;
+        return end;
     }
 
     private ImmutableTaskGraph block(String name, List<Spec> tasks, Grids grids) {
@@ -190,16 +171,16 @@ final class StepGraph {
         return buffers.meta.array();
     }
 
-    private void add(int stage, String name, int args, Grids.Family family, Grids.Shape shape, int groups, int local,
+    private void add(int stage, String name, Grids.Family family, Grids.Shape shape, int groups, int local,
                      List<Object> resident, Consumer<TaskGraph> add) {
-        specs.add(new Spec(stage, name, args, family, shape, groups, local, resident, add));
+        specs.add(new Spec(stage, name, family, shape, groups, local, resident, add));
     }
 
     private void embed() {
         int d = c.hiddenSize();
         int gate = buffers.meta.gate(0);
         TornadoNativeArray table = buffers.embedding;
-        add(0, "embed", 7, Grids.Family.STEP, Grids.Shape.ROWS, 1, s.localCopy(), List.of(), g -> {
+        add(0, "embed", Grids.Family.STEP, Grids.Shape.ROWS, 1, s.localCopy(), List.of(), g -> {
             if (table instanceof HalfFloatArray h) {
                 g.task("embed", Kernels::embedF16, new KernelContext(), meta(), gate, h, buffers.x, d);
             } else if (table instanceof ShortArray r) {
@@ -215,7 +196,7 @@ final class StepGraph {
         int slotAt = buffers.meta.slot(point);
         int pickAt = buffers.meta.captured();
         int d = c.hiddenSize();
-        add(stage, task, 7, Grids.Family.CAPTURE, Grids.Shape.ROWS, 1, s.localCopy(), List.of(),
+        add(stage, task, Grids.Family.CAPTURE, Grids.Shape.ROWS, 1, s.localCopy(), List.of(),
                 g -> g.task(task, Kernels::gatherRows, new KernelContext(), meta(), slotAt, pickAt, src, buffers.captures, d));
     }
 
@@ -232,27 +213,27 @@ final class StepGraph {
             switch (st) {
                 case Stage.Norm n -> {
                     FloatArray w = weights.vector(n.weight());
-                    add(stage, task, 8, Grids.Family.STEP, Grids.Shape.ROWS, 1, s.localNorm(), List.of(w),
+                    add(stage, task, Grids.Family.STEP, Grids.Shape.ROWS, 1, s.localNorm(), List.of(w),
                             g -> g.task(task, Kernels::rmsNorm, new KernelContext(), meta(), gate, buffers.x, w, buffers.normed, d, c.rmsNormEps()));
                 }
                 case Stage.Qkv q -> {
                     TornadoNativeArray w = weights.matrix(q.weights());
                     FloatArray b = q.biases() == null ? none : weights.vector(q.biases());
-                    add(stage, task, 12, Grids.Family.STEP, Grids.Shape.ROW_BLOCKS, qkvW, s.localMatmul(), List.of(w, b),
+                    add(stage, task, Grids.Family.STEP, Grids.Shape.ROW_BLOCKS, qkvW, s.localMatmul(), List.of(w, b),
                             g -> matmul(g, task, gate, buffers.normed, w, b, q.biases() != null, buffers.qkv, d, qkvW, false));
                 }
                 case Stage.RopeStore r -> {
                     boolean norm = r.qNorm() != null;
                     FloatArray qn = norm ? weights.vector(r.qNorm()) : none;
                     FloatArray kn = norm ? weights.vector(r.kNorm()) : none;
-                    add(stage, task, 16, Grids.Family.STEP, Grids.Shape.PER_ROW, c.numHeads() + 2 * c.numKvHeads(), s.localHead(),
+                    add(stage, task, Grids.Family.STEP, Grids.Shape.PER_ROW, c.numHeads() + 2 * c.numKvHeads(), s.localHead(),
                             List.of(qn, kn, keys, values),
                             g -> g.task(task, Kernels::ropeStore, new KernelContext(), meta(), gate, buffers.qkv, qn, kn, buffers.cos, buffers.sin,
                                     keys, values, c.numHeads(), c.numKvHeads(), c.headDim(), norm ? 1 : 0, c.rmsNormEps(), s.context()));
                 }
                 case Stage.Attend a -> {
                     float scale = (float) (1.0 / Math.sqrt(c.headDim()));
-                    add(stage, task, 14, Grids.Family.STEP, Grids.Shape.PER_ROW, c.numHeads(), s.localAttention(), List.of(keys, values),
+                    add(stage, task, Grids.Family.STEP, Grids.Shape.PER_ROW, c.numHeads(), s.localAttention(), List.of(keys, values),
                             g -> g.task(task, Kernels::attention, new KernelContext(), meta(), gate, buffers.qkv, keys, values, buffers.scores,
                                     buffers.attn, c.numHeads(), c.numKvHeads(), c.headDim(), c.slidingWindow(), scale, s.context()));
                 }
@@ -260,13 +241,13 @@ final class StepGraph {
                     TornadoNativeArray w = weights.matrix(p.weight());
                     FloatArray in = p.in() == Buf.ATTN ? buffers.attn : buffers.hidden;
                     int inW = p.in().width(c);
-                    add(stage, task, 12, Grids.Family.STEP, Grids.Shape.ROW_BLOCKS, d, s.localMatmul(), List.of(w, none),
+                    add(stage, task, Grids.Family.STEP, Grids.Shape.ROW_BLOCKS, d, s.localMatmul(), List.of(w, none),
                             g -> matmul(g, task, gate, in, w, none, false, buffers.x, inW, d, true));
                 }
                 case Stage.GateUp gu -> {
                     TornadoNativeArray w = weights.matrix(gu.gate(), gu.up());
                     int inter = c.intermediateSize();
-                    add(stage, task, 9, Grids.Family.STEP, Grids.Shape.ROW_BLOCKS, inter, s.localMatmul(), List.of(w), g -> {
+                    add(stage, task, Grids.Family.STEP, Grids.Shape.ROW_BLOCKS, inter, s.localMatmul(), List.of(w), g -> {
                         if (w instanceof HalfFloatArray h) {
                             g.task(task, Kernels::gateUpF16, new KernelContext(), meta(), gate, buffers.normed, h, buffers.hidden, d, inter);
                         } else if (w instanceof ShortArray r) {
@@ -296,7 +277,7 @@ final class StepGraph {
     private void finalNorm() {
         FloatArray w = weights.vector(ModelWeights.FINAL_NORM);
         int gate = buffers.meta.gate(c.numLayers() + 1);
-        add(c.numLayers() + 1, "final.norm", 8, Grids.Family.STEP, Grids.Shape.ROWS, 1, s.localNorm(), List.of(w),
+        add(c.numLayers() + 1, "final.norm", Grids.Family.STEP, Grids.Shape.ROWS, 1, s.localNorm(), List.of(w),
                 g -> g.task("final.norm", Kernels::rmsNorm, new KernelContext(), meta(), gate, buffers.x, w, buffers.normed,
                         c.hiddenSize(), c.rmsNormEps()));
     }
@@ -308,7 +289,7 @@ final class StepGraph {
         int vocab = c.vocabSize();
         int pickAt = buffers.meta.logits();
         FloatArray out = buffers.logits;
-        add(c.numLayers() + 1, "logits.lm_head", 9, Grids.Family.LOGITS, Grids.Shape.ROW_BLOCKS, vocab, s.localMatmul(),
+        add(c.numLayers() + 1, "logits.lm_head", Grids.Family.LOGITS, Grids.Shape.ROW_BLOCKS, vocab, s.localMatmul(),
                 c.tiedEmbeddings() ? List.of() : List.of(head), g -> {
                     if (head instanceof HalfFloatArray h) {
                         g.task("logits.lm_head", Kernels::lmHeadF16, new KernelContext(), meta(), pickAt, buffers.normed, h, out, d, vocab);

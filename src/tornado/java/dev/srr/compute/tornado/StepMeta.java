@@ -81,7 +81,7 @@ final class StepMeta {
         return logits;
     }
 
-    /** Fills the per-row part for {@code step}, with every stage, capture and logit row off. */
+    /** Fills the per-row part for {@code step}; the stages, captures and logit rows are set per execution. */
     void fill(Step step, DeviceKvCache cache) {
         int rows = step.rows();
         array.set(ROWS, rows);
@@ -90,7 +90,6 @@ final class StepMeta {
             array.set(TOKENS + capacity + r, step.positions()[r]);
             cache.writeChain(step.sequences()[r], array, TOKENS + 2 * capacity + r * CHAIN_INTS);
         }
-        clearStages();
     }
 
     /** Switches every stage, capture point and logit row off (what an execution on zero rows needs). */

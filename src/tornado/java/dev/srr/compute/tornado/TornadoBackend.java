@@ -73,7 +73,7 @@ public final class TornadoBackend implements Backend {
         startup.put("device", TornadoDevices.describe(device));
         startup.put("weights", format.toString());
         startup.put("resident_weight_bytes", dw.bytes());
-        startup.put("graph_tasks", 9 * config.numLayers() + 5);
+        startup.put("graph_tasks", graphs.tasks());
         startup.put("graph_blocks", graphs.blocks());
         startup.put("convert_ms", ms(converting));
         try {
@@ -201,9 +201,10 @@ public final class TornadoBackend implements Backend {
             buffers.meta.logitRows(logitRows, 0, m);
             TornadoExecutionResult result = execute(stage, to, step.rows(), n, m);
             if (take > 0) {
-                float[] all = copyBack(result, buffers.captures, take * n * d);
+                result.transferToHost(new DataRange(buffers.captures).withSize((long) take * n * d));
                 for (int k = 0; k < take; k++) {
-                    float[] part = java.util.Arrays.copyOfRange(all, k * n * d, (k + 1) * n * d);
+                    float[] part = new float[n * d];
+                    MemorySegment.copy(buffers.captures.getSegment(), ValueLayout.JAVA_FLOAT, (long) k * n * d * Float.BYTES, part, 0, n * d);
                     int p = points.get(next + k);
                     if (p < layers) hidden.put(p, part);
                     else if (p == layers) raw = part;
@@ -251,13 +252,6 @@ public final class TornadoBackend implements Backend {
         grids.resize(Grids.Family.CAPTURE, Math.max(1, capturedRows));
         grids.resize(Grids.Family.LOGITS, Math.max(1, logitRows));
         return runStages(from, to);
-    }
-
-    private static float[] copyBack(TornadoExecutionResult result, FloatArray staging, int floats) {
-        result.transferToHost(new DataRange(staging).withSize(floats));
-        float[] out = new float[floats];
-        MemorySegment.copy(staging.getSegment(), ValueLayout.JAVA_FLOAT, 0, out, 0, floats);
-        return out;
     }
 
     private void copyLogits(TornadoExecutionResult result, float[] logits, int from, int m) {

@@ -15,14 +15,15 @@ record TornadoSettings(String device, String weights, int maxRows, int slots, in
     static final String WEIGHTS = PREFIX + "weights";
 
     static TornadoSettings fromSystemProperties(ModelConfig c) {
+        int maxRows = positive("maxRows", 256);
         return new TornadoSettings(
                 System.getProperty(DEVICE, ""),
                 System.getProperty(WEIGHTS, "auto"),
-                positive("maxRows", 256),
+                maxRows,
                 positive("slots", 8),
                 Math.min(c.maxPositions(), positive("context", 4096)),
                 positive("logitRows", 16),
-                Math.max(positive("captureRows", 1024), positive("maxRows", 256)),
+                Math.max(positive("captureRows", 1024), maxRows),
                 positive("blockLayers", 8),
                 local("local.matmul", 128),
                 local("local.norm", 128),
