@@ -68,9 +68,8 @@ public final class PromptArgs {
         return messages;
     }
 
-    /** The model folder's tokenizer, or null: runs without one are ids-only (no text, no stop strings). */
+    /** The model's tokenizer, or null: runs without one are ids-only (no text, no stop strings). */
     static ModelTokenizer tokenizerOf(Path model) {
-        boolean present = Files.exists(model.resolve("tokenizer.json")) || Files.exists(model.resolve("tokenizer.json.gz"));
-        return present ? ModelTokenizer.load(model) : null;
+        return ModelTokenizer.presentIn(model) ? ModelTokenizer.load(model) : null;
     }
 }

@@ -1,7 +1,7 @@
 package dev.srr.compute;
 
 import dev.srr.model.ModelConfig;
-import dev.srr.model.ModelWeights;
+import dev.srr.model.LayerTensor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,27 +22,27 @@ public final class LayerPlan {
     public static List<Op> layer(ModelConfig c, int i) {
         List<Op> ops = new ArrayList<>();
         boolean bias = c.attentionBias();
-        ops.add(new Op.RmsNorm(Buf.X, Buf.NORMED, ModelWeights.layer(i, "input_layernorm.weight")));
-        ops.add(new Op.Linear(Buf.NORMED, Buf.Q, ModelWeights.layer(i, "self_attn.q_proj.weight"),
-                bias ? ModelWeights.layer(i, "self_attn.q_proj.bias") : null));
-        ops.add(new Op.Linear(Buf.NORMED, Buf.K, ModelWeights.layer(i, "self_attn.k_proj.weight"),
-                bias ? ModelWeights.layer(i, "self_attn.k_proj.bias") : null));
-        ops.add(new Op.Linear(Buf.NORMED, Buf.V, ModelWeights.layer(i, "self_attn.v_proj.weight"),
-                bias ? ModelWeights.layer(i, "self_attn.v_proj.bias") : null));
+        ops.add(new Op.RmsNorm(Buf.X, Buf.NORMED, LayerTensor.INPUT_LAYERNORM.name(i)));
+        ops.add(new Op.Linear(Buf.NORMED, Buf.Q, LayerTensor.Q_PROJ.name(i),
+                bias ? LayerTensor.Q_BIAS.name(i) : null));
+        ops.add(new Op.Linear(Buf.NORMED, Buf.K, LayerTensor.K_PROJ.name(i),
+                bias ? LayerTensor.K_BIAS.name(i) : null));
+        ops.add(new Op.Linear(Buf.NORMED, Buf.V, LayerTensor.V_PROJ.name(i),
+                bias ? LayerTensor.V_BIAS.name(i) : null));
         if (c.qkNorm()) {
-            ops.add(new Op.HeadNorm(Buf.Q, ModelWeights.layer(i, "self_attn.q_norm.weight"), c.numHeads()));
-            ops.add(new Op.HeadNorm(Buf.K, ModelWeights.layer(i, "self_attn.k_norm.weight"), c.numKvHeads()));
+            ops.add(new Op.HeadNorm(Buf.Q, LayerTensor.Q_NORM.name(i), c.numHeads()));
+            ops.add(new Op.HeadNorm(Buf.K, LayerTensor.K_NORM.name(i), c.numKvHeads()));
         }
         ops.add(new Op.Rope(Buf.Q, c.numHeads()));
         ops.add(new Op.Rope(Buf.K, c.numKvHeads()));
         ops.add(new Op.Attention(i, Buf.Q, Buf.K, Buf.V, Buf.ATTN));
-        ops.add(new Op.Linear(Buf.ATTN, Buf.DELTA, ModelWeights.layer(i, "self_attn.o_proj.weight"), null));
+        ops.add(new Op.Linear(Buf.ATTN, Buf.DELTA, LayerTensor.O_PROJ.name(i), null));
         ops.add(new Op.Residual(Buf.X, Buf.DELTA));
-        ops.add(new Op.RmsNorm(Buf.X, Buf.NORMED, ModelWeights.layer(i, "post_attention_layernorm.weight")));
-        ops.add(new Op.Linear(Buf.NORMED, Buf.GATE, ModelWeights.layer(i, "mlp.gate_proj.weight"), null));
-        ops.add(new Op.Linear(Buf.NORMED, Buf.UP, ModelWeights.layer(i, "mlp.up_proj.weight"), null));
+        ops.add(new Op.RmsNorm(Buf.X, Buf.NORMED, LayerTensor.POST_ATTENTION_LAYERNORM.name(i)));
+        ops.add(new Op.Linear(Buf.NORMED, Buf.GATE, LayerTensor.GATE_PROJ.name(i), null));
+        ops.add(new Op.Linear(Buf.NORMED, Buf.UP, LayerTensor.UP_PROJ.name(i), null));
         ops.add(new Op.SwiGlu(Buf.GATE, Buf.UP));
-        ops.add(new Op.Linear(Buf.GATE, Buf.DELTA, ModelWeights.layer(i, "mlp.down_proj.weight"), null));
+        ops.add(new Op.Linear(Buf.GATE, Buf.DELTA, LayerTensor.DOWN_PROJ.name(i), null));
         ops.add(new Op.Residual(Buf.X, Buf.DELTA));
         return List.copyOf(ops);
     }

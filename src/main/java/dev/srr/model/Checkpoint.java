@@ -1,31 +1,61 @@
 package dev.srr.model;
 
 import dev.srr.SrrException;
+import dev.srr.io.GgufFile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A Hugging Face checkpoint folder: its config and its memory-mapped weights. */
-public record Checkpoint(Path folder, ModelConfig config, Weights weights) implements AutoCloseable {
+/**
+ * A model's config and weights: a Hugging Face checkpoint folder (config.json and safetensors) or a GGUF file
+ * (llama.cpp, Ollama, LM Studio), quantized or not.
+ *
+ * @param source the folder or the {@code .gguf} file it was opened from
+ */
+public record Checkpoint(Path source, ModelConfig config, Weights weights) implements AutoCloseable {
 
-    public static Checkpoint open(Path folder) {
-        if (!Files.isDirectory(folder)) throw new SrrException(folder + ": not a checkpoint folder");
-        Path configFile = folder.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) throw new SrrException(folder + ": no config.json");
+    /**
+     * Opens {@code path}: a GGUF file, or a folder holding config.json and safetensors. Everything is checked
+     * (config fields, every tensor's presence, shape and type) before this returns.
+     */
+    public static Checkpoint open(Path path) {
+        if (isGguf(path)) return openGguf(path);
+        if (!Files.isDirectory(path)) {
+            throw new SrrException(path + (Files.exists(path) ? ": not a checkpoint folder or GGUF file" : ": not found"));
+        }
+        Path configFile = path.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) throw new SrrException(path + ": no config.json");
         ModelConfig config = ConfigReader.read(configFile);
-        Weights weights = Weights.open(folder);
+        Weights weights = Weights.open(path);
         try {
             ModelWeights.check(config, weights);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
         }
-        return new Checkpoint(folder, config, weights);
+        return new Checkpoint(path, config, weights);
     }
 
-    /** A short identity for caches and ranker metadata: folder name, family and shape. */
+    /** True when {@code path} is a file in GGUF format (by its magic, whatever its name). */
+    public static boolean isGguf(Path path) {
+        return GgufFile.looksLikeGguf(path);
+    }
+
+    private static Checkpoint openGguf(Path path) {
+        GgufFile file = GgufFile.open(path);
+        try {
+            ModelConfig config = GgufConfig.read(file);
+            Weights weights = GgufWeights.load(file, config, GgufWeights.targetDType());
+            return new Checkpoint(path, config, weights);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** A short identity for caches and ranker metadata: file or folder name, family and shape. */
     public String identity() {
-        return folder.toAbsolutePath().normalize().getFileName() + ":" + config.modelType() + ":L" + config.numLayers()
+        return source.toAbsolutePath().normalize().getFileName() + ":" + config.modelType() + ":L" + config.numLayers()
                 + ":d" + config.hiddenSize() + ":v" + config.vocabSize();
     }
 

@@ -2,13 +2,25 @@ package dev.srr.model;
 
 /**
  * Rotary embedding settings. {@code type} is one of {@code default}, {@code linear}, {@code llama3};
- * the llama3 fields are ignored for other types.
+ * the llama3 fields are ignored for other types. {@code frequencyFactors}, when not null, holds one divisor per
+ * rotated pair ({@code head_dim / 2} values) applied after the type's rescaling: GGUF files store llama3-style
+ * scaling this way (the {@code rope_freqs.weight} tensor; llama.cpp divides each frequency by its factor).
  */
 public record RopeScaling(String type, double theta, double factor, double lowFreqFactor, double highFreqFactor,
-                          int originalMaxPositions) {
+                          int originalMaxPositions, float[] frequencyFactors) {
+
+    public RopeScaling(String type, double theta, double factor, double lowFreqFactor, double highFreqFactor,
+                       int originalMaxPositions) {
+        this(type, theta, factor, lowFreqFactor, highFreqFactor, originalMaxPositions, null);
+    }
 
     public static RopeScaling plain(double theta) {
         return new RopeScaling("default", theta, 1, 1, 4, 8192);
+    }
+
+    /** The same settings with per-pair frequency divisors. */
+    public RopeScaling withFrequencyFactors(float[] factors) {
+        return new RopeScaling(type, theta, factor, lowFreqFactor, highFreqFactor, originalMaxPositions, factors.clone());
     }
 
     /**
@@ -42,6 +54,9 @@ public record RopeScaling(String type, double theta, double factor, double lowFr
                 }
             }
             default -> throw new IllegalStateException("unchecked rope type " + type);
+        }
+        if (frequencyFactors != null) {
+            for (int i = 0; i < half; i++) inv[i] = inv[i] / frequencyFactors[i];
         }
         return inv;
     }

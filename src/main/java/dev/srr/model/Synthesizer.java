@@ -147,24 +147,24 @@ public final class Synthesizer {
         long inter = p.intermediate();
         s.add(new Spec(ModelWeights.EMBED, new long[]{p.vocab(), d}, 1.0, 0));
         for (int i = 0; i < p.layers(); i++) {
-            s.add(new Spec(ModelWeights.layer(i, "input_layernorm.weight"), new long[]{d}, 0.1, 1.0));
-            s.add(new Spec(ModelWeights.layer(i, "self_attn.q_proj.weight"), new long[]{q, d}, 1 / Math.sqrt(d), 0));
-            s.add(new Spec(ModelWeights.layer(i, "self_attn.k_proj.weight"), new long[]{kv, d}, 1 / Math.sqrt(d), 0));
-            s.add(new Spec(ModelWeights.layer(i, "self_attn.v_proj.weight"), new long[]{kv, d}, 1 / Math.sqrt(d), 0));
+            s.add(new Spec(LayerTensor.INPUT_LAYERNORM.name(i), new long[]{d}, 0.1, 1.0));
+            s.add(new Spec(LayerTensor.Q_PROJ.name(i), new long[]{q, d}, 1 / Math.sqrt(d), 0));
+            s.add(new Spec(LayerTensor.K_PROJ.name(i), new long[]{kv, d}, 1 / Math.sqrt(d), 0));
+            s.add(new Spec(LayerTensor.V_PROJ.name(i), new long[]{kv, d}, 1 / Math.sqrt(d), 0));
             if (p.family().equals("qwen2")) {
-                s.add(new Spec(ModelWeights.layer(i, "self_attn.q_proj.bias"), new long[]{q}, 0.1, 0));
-                s.add(new Spec(ModelWeights.layer(i, "self_attn.k_proj.bias"), new long[]{kv}, 0.1, 0));
-                s.add(new Spec(ModelWeights.layer(i, "self_attn.v_proj.bias"), new long[]{kv}, 0.1, 0));
+                s.add(new Spec(LayerTensor.Q_BIAS.name(i), new long[]{q}, 0.1, 0));
+                s.add(new Spec(LayerTensor.K_BIAS.name(i), new long[]{kv}, 0.1, 0));
+                s.add(new Spec(LayerTensor.V_BIAS.name(i), new long[]{kv}, 0.1, 0));
             }
             if (p.family().equals("qwen3")) {
-                s.add(new Spec(ModelWeights.layer(i, "self_attn.q_norm.weight"), new long[]{p.headDim()}, 0.1, 1.0));
-                s.add(new Spec(ModelWeights.layer(i, "self_attn.k_norm.weight"), new long[]{p.headDim()}, 0.1, 1.0));
+                s.add(new Spec(LayerTensor.Q_NORM.name(i), new long[]{p.headDim()}, 0.1, 1.0));
+                s.add(new Spec(LayerTensor.K_NORM.name(i), new long[]{p.headDim()}, 0.1, 1.0));
             }
-            s.add(new Spec(ModelWeights.layer(i, "self_attn.o_proj.weight"), new long[]{d, q}, 1 / Math.sqrt(q), 0));
-            s.add(new Spec(ModelWeights.layer(i, "post_attention_layernorm.weight"), new long[]{d}, 0.1, 1.0));
-            s.add(new Spec(ModelWeights.layer(i, "mlp.gate_proj.weight"), new long[]{inter, d}, 1 / Math.sqrt(d), 0));
-            s.add(new Spec(ModelWeights.layer(i, "mlp.up_proj.weight"), new long[]{inter, d}, 1 / Math.sqrt(d), 0));
-            s.add(new Spec(ModelWeights.layer(i, "mlp.down_proj.weight"), new long[]{d, inter}, 1 / Math.sqrt(inter), 0));
+            s.add(new Spec(LayerTensor.O_PROJ.name(i), new long[]{d, q}, 1 / Math.sqrt(q), 0));
+            s.add(new Spec(LayerTensor.POST_ATTENTION_LAYERNORM.name(i), new long[]{d}, 0.1, 1.0));
+            s.add(new Spec(LayerTensor.GATE_PROJ.name(i), new long[]{inter, d}, 1 / Math.sqrt(d), 0));
+            s.add(new Spec(LayerTensor.UP_PROJ.name(i), new long[]{inter, d}, 1 / Math.sqrt(d), 0));
+            s.add(new Spec(LayerTensor.DOWN_PROJ.name(i), new long[]{d, inter}, 1 / Math.sqrt(inter), 0));
         }
         s.add(new Spec(ModelWeights.FINAL_NORM, new long[]{d}, 0.1, 1.0));
         if (!p.tied()) s.add(new Spec(ModelWeights.LM_HEAD, new long[]{p.vocab(), d}, 1 / Math.sqrt(d), 0));

@@ -15,18 +15,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * All tensors of a checkpoint folder by name: one {@code model.safetensors}, or shards listed in
- * {@code model.safetensors.index.json}. Files stay memory-mapped until {@link #close()}.
+ * All tensors of a checkpoint by their Hugging Face names: from a folder with one {@code model.safetensors} or
+ * shards listed in {@code model.safetensors.index.json} ({@link #open}), or from a GGUF file
+ * ({@link GgufWeights}). The memory behind the tensors (mapped files, dequantized copies) lives until
+ * {@link #close()}.
  */
 public final class Weights implements AutoCloseable {
     private final Path folder;
-    private final List<SafetensorsFile> files;
+    private final List<? extends AutoCloseable> resources;
     private final Map<String, Tensor> tensors;
     private final Map<String, Path> origin;
 
-    private Weights(Path folder, List<SafetensorsFile> files, Map<String, Tensor> tensors, Map<String, Path> origin) {
-        this.folder = folder;
-        this.files = files;
+    /**
+     * @param source    the folder or file named in messages about a missing tensor
+     * @param resources what to close with the weights (mapped files, arenas), closed in order
+     * @param tensors   tensors by Hugging Face name
+     * @param origin    the file each tensor came from (for messages)
+     */
+    Weights(Path source, List<? extends AutoCloseable> resources, Map<String, Tensor> tensors, Map<String, Path> origin) {
+        this.folder = source;
+        this.resources = resources;
         this.tensors = tensors;
         this.origin = origin;
     }
@@ -100,6 +108,12 @@ public final class Weights implements AutoCloseable {
 
     @Override
     public void close() {
-        files.forEach(SafetensorsFile::close);
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot release checkpoint memory", e);
+            }
+        }
     }
 }

@@ -31,7 +31,7 @@ public final class Responder implements AutoCloseable {
         int d = model.config().hiddenSize();
         if (spec.hiddenSize() != d) {
             throw new SrrException(rankerDir + ": ranker reads features of size " + spec.hiddenSize() + ", but "
-                    + model.checkpoint().folder() + " has hidden size " + d);
+                    + model.checkpoint().source() + " has hidden size " + d);
         }
         if (spec.layer() > model.config().numLayers()) {
             throw new SrrException(rankerDir + ": ranker reads layer " + spec.layer() + ", but the model has "

@@ -2,6 +2,7 @@ package dev.srr.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
+import dev.srr.io.GgufFile;
 import dev.srr.io.Json;
 
 import java.nio.file.Files;
@@ -12,11 +13,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Everything about text that a model folder defines: the tokenizer (tokenizer.json), the special tokens and
- * chat template (tokenizer_config.json) and the end-of-sequence ids (generation_config.json).
+ * Everything about text that a model defines: the tokenizer (tokenizer.json), the special tokens and chat template
+ * (tokenizer_config.json) and the end-of-sequence ids (generation_config.json), from a model folder or from a GGUF
+ * file's metadata ({@link GgufTokenizerFiles}).
  */
 public final class ModelTokenizer {
     private final Path folder;
+    private final Path configFile;
     private final Tokenizer tokenizer;
     private final String bosToken;
     private final String eosToken;
@@ -25,6 +28,7 @@ public final class ModelTokenizer {
 
     private ModelTokenizer(Path folder, Tokenizer tokenizer, JsonNode config, Path configFile, JsonNode generation) {
         this.folder = folder;
+        this.configFile = configFile;
         this.tokenizer = tokenizer;
         this.bosToken = tokenText(config, "bos_token", configFile);
         this.eosToken = tokenText(config, "eos_token", configFile);
@@ -40,10 +44,18 @@ public final class ModelTokenizer {
     }
 
     /**
-     * Loads from a model folder, a folder holding tokenizer.json, or the tokenizer.json file itself.
+     * Loads from a model folder, a folder holding tokenizer.json, the tokenizer.json file itself, or a GGUF file.
      * tokenizer_config.json and generation_config.json are read from the same folder when present.
      */
     public static ModelTokenizer load(Path path) {
+        if (GgufFile.looksLikeGguf(path)) {
+            GgufTokenizerFiles files;
+            try (GgufFile gguf = GgufFile.open(path)) {
+                files = GgufTokenizerFiles.from(gguf.metadata());
+            }
+            Tokenizer tokenizer = Tokenizer.fromJson(files.tokenizerJson(), path + " (tokenizer metadata)");
+            return new ModelTokenizer(path, tokenizer, files.tokenizerConfig(), path, files.generationConfig());
+        }
         Path folder;
         Path tokenizerFile;
         if (Files.isDirectory(path)) {
@@ -68,6 +80,12 @@ public final class ModelTokenizer {
         return new ModelTokenizer(folder, tokenizer, config, configFile, generation);
     }
 
+    /** Whether {@code model} (a model folder or GGUF file) carries a tokenizer that {@link #load} reads. */
+    public static boolean presentIn(Path model) {
+        return GgufFile.looksLikeGguf(model) || Files.exists(model.resolve("tokenizer.json"))
+                || Files.exists(model.resolve("tokenizer.json.gz"));
+    }
+
     /** bos_token/eos_token may be a string or an {"content": ...} object. */
     private static String tokenText(JsonNode config, String field, Path file) {
         JsonNode v = config.get(field);
@@ -75,10 +93,6 @@ public final class ModelTokenizer {
         if (v.isTextual()) return v.asText();
         if (v.isObject() && v.path("content").isTextual()) return v.get("content").asText();
         throw new SrrException(file + ": \"" + field + "\" must be a string or {\"content\": ...}");
-    }
-
-    public Path folder() {
-        return folder;
     }
 
     public Tokenizer tokenizer() {
@@ -142,8 +156,7 @@ public final class ModelTokenizer {
 
     private ChatTemplate requireTemplate() {
         if (chatTemplate == null) {
-            throw new SrrException(folder.resolve("tokenizer_config.json")
-                    + ": no chat_template (this tokenizer has no chat format)");
+            throw new SrrException(configFile + ": no chat_template (this tokenizer has no chat format)");
         }
         return chatTemplate;
     }

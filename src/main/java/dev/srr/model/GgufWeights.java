@@ -1,0 +1,181 @@
+package dev.srr.model;
+
+import dev.srr.SrrException;
+import dev.srr.io.GgufFile;
+import dev.srr.io.GgufTensor;
+import dev.srr.tensor.DType;
+import dev.srr.tensor.Dequantizer;
+import dev.srr.tensor.GgmlType;
+import dev.srr.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The weights of a GGUF file under their Hugging Face names, ready for the layer plan.
+ *
+ * <ul>
+ *   <li>F32, F16 and BF16 tensors are used in place from the mapped file.</li>
+ *   <li>Block-quantized tensors (Q4_0 ... Q6_K) are dequantized once at load into off-heap memory, to float32 by
+ *       default or to {@code -Dsrr.gguf.dtype=bf16|f16} to halve the memory (rounding each value once). A layer
+ *       with any quantized matrix has all its matrices converted, so its fused projections share one dtype.</li>
+ *   <li>For the {@code llama} and {@code mistral} architectures, llama.cpp's converter reorders the rows of
+ *       {@code q_proj} and {@code k_proj} within each head (pairs interleaved for its rotary kernel); the rows are
+ *       put back in Hugging Face order here, so hidden states and every later computation keep transformers'
+ *       semantics. The reordering: GGUF row {@code h*d + 2b + a} is Hugging Face row {@code h*d + a*d/2 + b}
+ *       (head {@code h}, head width {@code d}, {@code a} in {0, 1}, {@code b < d/2}); llama.cpp's
+ *       {@code convert_hf_to_gguf.py}, {@code LlamaModel.permute}.</li>
+ * </ul>
+ */
+public final class GgufWeights {
+    /** Property choosing the dtype quantized tensors are expanded to. */
+    public static final String DTYPE_PROPERTY = "srr.gguf.dtype";
+    private static final int ROWS_PER_TASK = 64;
+
+    private GgufWeights() {
+    }
+
+    /** The dtype quantized tensors become: {@code -Dsrr.gguf.dtype}, default f32. */
+    public static DType targetDType() {
+        String v = System.getProperty(DTYPE_PROPERTY, "f32");
+        try {
+            return DType.parse(v);
+        } catch (SrrException e) {
+            throw new SrrException("-D" + DTYPE_PROPERTY + "=" + v + ": use f32, bf16 or f16");
+        }
+    }
+
+    /**
+     * Maps every tensor {@code config} needs, checking names, shapes and types against the file first.
+     *
+     * @throws SrrException naming the GGUF tensor when it is missing, misshapen or of a type srr cannot read
+     */
+    public static Weights load(GgufFile file, ModelConfig config, DType target) {
+        boolean permute = config.modelType().equals("llama") || config.modelType().equals("mistral");
+        List<Entry> entries = new ArrayList<>();
+        entries.add(entry(file, "token_embd.weight", ModelWeights.EMBED, new long[]{config.vocabSize(), config.hiddenSize()}, 0));
+        entries.add(entry(file, "output_norm.weight", ModelWeights.FINAL_NORM, new long[]{config.hiddenSize()}, 0));
+        if (!config.tiedEmbeddings()) {
+            entries.add(entry(file, "output.weight", ModelWeights.LM_HEAD, new long[]{config.vocabSize(), config.hiddenSize()}, 0));
+        }
+        for (int i = 0; i < config.numLayers(); i++) {
+            List<Entry> layer = new ArrayList<>();
+            for (LayerTensor t : LayerTensor.values()) {
+                if (!t.presentIn(config)) continue;
+                int heads = !permute ? 0 : t == LayerTensor.Q_PROJ || t == LayerTensor.Q_BIAS ? config.numHeads()
+                        : t == LayerTensor.K_PROJ || t == LayerTensor.K_BIAS ? config.numKvHeads() : 0;
+                layer.add(entry(file, t.ggufName(i), t.name(i), t.shape(config), heads));
+            }
+            boolean quantized = layer.stream().anyMatch(e -> !e.stored.type().isFloat());
+            for (Entry e : layer) entries.add(quantized && e.shape.length == 2 ? e.convertTo(target) : e);
+        }
+
+        Arena arena = Arena.ofShared();
+        try {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            Map<String, java.nio.file.Path> origin = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                tensors.put(e.hfName, e.materialize(arena, target, config.headDim()));
+                origin.put(e.hfName, file.path());
+            }
+            return new Weights(file.path(), List.of(arena, file), tensors, origin);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static Entry entry(GgufFile file, String ggufName, String hfName, long[] shape, int permuteHeads) {
+        GgufTensor t = file.tensors().get(ggufName);
+        String where = file.path() + ": tensor '" + ggufName + "'";
+        if (t == null) throw new SrrException(where + " is missing from the checkpoint");
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new SrrException(where + " has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(shape)
+                    + " (as " + hfName + ")");
+        }
+        if (!t.type().isFloat() && !Dequantizer.handles(t.type())) {
+            throw new SrrException(where + " has type " + t.type() + ", which srr does not read (it reads F32, F16, BF16, "
+                    + "Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K)");
+        }
+        return new Entry(t, hfName, shape, permuteHeads, false);
+    }
+
+    /** One tensor to map: in place, or copied (dequantized, converted and/or with rows reordered). */
+    private record Entry(GgufTensor stored, String hfName, long[] shape, int permuteHeads, boolean forceConvert) {
+        Entry convertTo(DType target) {
+            return new Entry(stored, hfName, shape, permuteHeads, true);
+        }
+
+        Tensor materialize(Arena arena, DType target, int headDim) {
+            GgmlType type = stored.type();
+            if (type.isFloat() && permuteHeads == 0 && !forceConvert) {
+                return new Tensor(hfName, type.floatDType(), shape, stored.data());
+            }
+            DType out = type.isFloat() && !forceConvert ? type.floatDType() : target;
+            // a vector whose elements are reordered (a q/k bias) is handled as a column of one-value rows
+            boolean column = shape.length == 1 && permuteHeads > 0;
+            int rows = shape.length == 2 || column ? Math.toIntExact(shape[0]) : 1;
+            int cols = shape.length == 2 ? Math.toIntExact(shape[1]) : column ? 1 : Math.toIntExact(shape[0]);
+            long rowBytes = (long) cols / type.blockSize * type.blockBytes;
+            MemorySegment dst = arena.allocate((long) rows * cols * out.bytes, 64);
+            int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+            IntStream.range(0, tasks).parallel().forEach(task -> {
+                byte[] src = new byte[Math.toIntExact(rowBytes)];
+                float[] values = new float[cols];
+                for (int r = task * ROWS_PER_TASK; r < Math.min(rows, (task + 1) * ROWS_PER_TASK); r++) {
+                    int from = permuteHeads == 0 ? r : ggufRow(r, headDim);
+                    MemorySegment.copy(stored.data(), ValueLayout.JAVA_BYTE, from * rowBytes, src, 0, src.length);
+                    if (out == type.floatDType()) {
+                        MemorySegment.copy(src, 0, dst, ValueLayout.JAVA_BYTE, r * rowBytes, src.length);
+                        continue;
+                    }
+                    decode(type, src, values);
+                    store(out, values, dst, (long) r * cols);
+                }
+            });
+            return new Tensor(hfName, out, shape, dst);
+        }
+    }
+
+    /** The GGUF row holding Hugging Face row {@code hfRow} of a q or k projection with heads {@code headDim} wide. */
+    static int ggufRow(int hfRow, int headDim) {
+        int head = hfRow / headDim;
+        int within = hfRow % headDim;
+        int half = headDim / 2;
+        int a = within / half;
+        int b = within % half;
+        return head * headDim + 2 * b + a;
+    }
+
+    private static void decode(GgmlType type, byte[] src, float[] values) {
+        switch (type) {
+            case F32 -> java.nio.ByteBuffer.wrap(src).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+            case F16 -> {
+                for (int i = 0; i < values.length; i++) values[i] = Float.float16ToFloat((short) ((src[2 * i] & 0xFF) | src[2 * i + 1] << 8));
+            }
+            case BF16 -> {
+                for (int i = 0; i < values.length; i++) values[i] = Float.intBitsToFloat(((src[2 * i] & 0xFF) | src[2 * i + 1] << 8) << 16);
+            }
+            default -> Dequantizer.dequantize(type, src, 0, values, 0, values.length);
+        }
+    }
+
+    private static void store(DType out, float[] values, MemorySegment dst, long firstElement) {
+        switch (out) {
+            case F32 -> MemorySegment.copy(values, 0, dst, Tensor.F32_LE, firstElement * 4, values.length);
+            case BF16 -> {
+                for (int i = 0; i < values.length; i++) dst.set(Tensor.I16_LE, (firstElement + i) * 2, Tensor.floatToBf16(values[i]));
+            }
+            case F16 -> {
+                for (int i = 0; i < values.length; i++) dst.set(Tensor.I16_LE, (firstElement + i) * 2, Float.floatToFloat16(values[i]));
+            }
+        }
+    }
+}
