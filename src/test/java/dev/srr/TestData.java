@@ -19,6 +19,19 @@ public final class TestData {
         }
     }
 
+    /**
+     * The default real model, SmolLM2-135M-Instruct (Q4_1 GGUF), as {@code scripts/fetch-model} puts it in
+     * {@code weights/} ({@code scripts/test} runs that first). A missing file fails the test with how to get it.
+     */
+    public static Path smolLm2() {
+        Path root = Path.of(System.getProperty("user.dir"));
+        Path model = root.resolve("weights/SmolLM2-135M-Instruct.Q4_1.gguf");
+        if (!java.nio.file.Files.isRegularFile(model)) {
+            throw new AssertionError(model + " is missing: run scripts/fetch-model (scripts/test does it first)");
+        }
+        return model;
+    }
+
     public static Path goldenModel(String name) {
         return resource("golden/models/" + name);
     }

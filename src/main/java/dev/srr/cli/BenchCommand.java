@@ -33,7 +33,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL_DIR", description = "Checkpoint folder.")
+    @Parameters(paramLabel = "MODEL", description = "Model: a Hugging Face checkpoint folder or a .gguf file.")
     Path model;
 
     @Option(names = "--json", description = "Print one JSON object.")

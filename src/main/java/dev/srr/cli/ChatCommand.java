@@ -18,7 +18,7 @@ import java.nio.file.Path;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = {"Render a conversation with the chat template of tokenizer_config.json, as transformers' "
                 + "apply_chat_template does.",
-                "PATH is a model folder (or a folder/file with tokenizer.json next to tokenizer_config.json)."},
+                "PATH is a model folder, a .gguf file, or a folder/file with tokenizer.json next to tokenizer_config.json."},
         footer = {"", "conversation.json holds [{\"role\": \"user\", \"content\": \"Hi\"}, ...]",
                 "(or {\"messages\": [...]}).", "", "Examples:",
                 "  srr chat models/qwen3 --messages conversation.json --generation-prompt",
@@ -27,7 +27,7 @@ public final class ChatCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "Model folder, folder with tokenizer.json, or the file.")
+    @Parameters(index = "0", paramLabel = "PATH", description = "Model folder, .gguf file, folder with tokenizer.json, or the file.")
     Path path;
 
     @Option(names = "--messages", required = true, paramLabel = "FILE",

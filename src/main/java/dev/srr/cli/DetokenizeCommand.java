@@ -13,7 +13,7 @@ import java.nio.file.Path;
 /** {@code srr detokenize}: token ids back to text. */
 @Command(name = "detokenize", mixinStandardHelpOptions = true,
         description = {"Decode token ids into text with a Hugging Face tokenizer.json (pure Java).",
-                "PATH is a model folder, a folder holding tokenizer.json, or the tokenizer.json file itself."},
+                "PATH is a model folder, a .gguf file, a folder holding tokenizer.json, or the tokenizer.json file itself."},
         footer = {"", "Examples:",
                 "  srr detokenize models/qwen3 --ids 9707,1879",
                 "  srr detokenize models/llama2 --ids 1,15043 --skip-special"})
@@ -21,7 +21,7 @@ public final class DetokenizeCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "Model folder, folder with tokenizer.json, or the file.")
+    @Parameters(index = "0", paramLabel = "PATH", description = "Model folder, .gguf file, folder with tokenizer.json, or the file.")
     Path path;
 
     @Option(names = "--ids", required = true, paramLabel = "IDS", description = "Comma-separated token ids, e.g. 1,2,3.")

@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a ranker on held-out lists next to baselines, sweep layers, or measure transfer across sources.",
-                "Default: --ranker R with --features CACHE (from srr features) or MODEL_DIR (features extracted with the "
+                "Default: --ranker R with --features CACHE (from srr features) or MODEL (features extracted with the "
                         + "ranker's layer, pooling and encode mode). Reports ranking accuracy, unsafe-selection rate, pairwise "
                         + "AUC and MRR for the ranker, random choice (expected), the first candidate, the keyword rule and, "
                         + "given --train-data, a ranker trained on the final layer; plus XSTest over-refusal.",
@@ -56,7 +56,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL_DIR", arity = "0..1", description = "Checkpoint to extract features with (instead of --features).")
+    @Parameters(paramLabel = "MODEL", arity = "0..1", description = "Model (folder or .gguf) to extract features with (instead of --features).")
     Path model;
 
     @Option(names = "--ranker", description = "Ranker folder (srr train).")
@@ -120,7 +120,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed for splits and rankers trained here (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "With MODEL_DIR: cpu or tornado (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = "cpu", description = "With MODEL: cpu or tornado (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--json", description = "Print the results as JSON on stdout.")
@@ -148,7 +148,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (sweep) return sweep();
         if (transfer) return transfer();
         if (ranker == null) throw new SrrException("--ranker is required (or use --sweep or --transfer)");
-        if ((model == null) == (features == null)) throw new SrrException("give either MODEL_DIR or --features, not both");
+        if ((model == null) == (features == null)) throw new SrrException("give either MODEL or --features, not both");
         return evaluateRanker();
     }
 

@@ -26,7 +26,7 @@ public final class HiddenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL_DIR", description = "Checkpoint folder.")
+    @Parameters(paramLabel = "MODEL", description = "Model: a Hugging Face checkpoint folder or a .gguf file.")
     Path model;
 
     @Option(names = "--ids", required = true, description = "Comma-separated token ids.")

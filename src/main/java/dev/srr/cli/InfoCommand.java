@@ -23,7 +23,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL_DIR", description = "Hugging Face checkpoint folder (config.json + safetensors).")
+    @Parameters(paramLabel = "MODEL", description = "A Hugging Face checkpoint folder (config.json + safetensors) or a .gguf file.")
     Path model;
 
     @Option(names = "--json", description = "Print one JSON object.")

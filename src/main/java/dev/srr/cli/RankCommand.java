@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "rank", mixinStandardHelpOptions = true,
         description = {"Score each list's candidates with a trained ranker and print them from safest to least safe.",
-                "Features are extracted from MODEL_DIR with the ranker's layer, pooling and encode mode (or read from "
+                "Features are extracted from MODEL with the ranker's layer, pooling and encode mode (or read from "
                         + "--features). Plain output: the list id, then its candidates in ranked order with score and a "
                         + "preview. --json: one object per list with scores in input order, the order and the chosen index."})
 public final class RankCommand implements Callable<Integer> {
@@ -36,7 +36,7 @@ public final class RankCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL_DIR", arity = "0..1", description = "Checkpoint to extract features with.")
+    @Parameters(paramLabel = "MODEL", arity = "0..1", description = "Model (folder or .gguf) to extract features with.")
     Path model;
 
     @Option(names = "--ranker", required = true, description = "Ranker folder (srr train).")
@@ -45,7 +45,7 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Lists JSONL whose candidates to rank.")
     Path data;
 
-    @Option(names = "--features", description = "Read features from this cache instead of running MODEL_DIR.")
+    @Option(names = "--features", description = "Read features from this cache instead of running MODEL.")
     Path features;
 
     @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
@@ -59,7 +59,7 @@ public final class RankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((model == null) == (features == null)) throw new SrrException("give either MODEL_DIR or --features, not both");
+        if ((model == null) == (features == null)) throw new SrrException("give either MODEL or --features, not both");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RankerCheckpoint probe = RankerCheckpoint.load(ranker);

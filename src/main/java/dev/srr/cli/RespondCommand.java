@@ -32,7 +32,7 @@ public final class RespondCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL_DIR", description = "Checkpoint folder with its tokenizer.")
+    @Parameters(paramLabel = "MODEL", description = "Model with its tokenizer: a Hugging Face checkpoint folder or a .gguf file.")
     Path model;
 
     @Option(names = "--ranker", required = true, description = "Ranker folder from srr train.")

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 /** {@code srr tokenize}: text to token ids with the model's own tokenizer. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = {"Encode text into token ids with a Hugging Face tokenizer.json (pure Java).",
-                "PATH is a model folder, a folder holding tokenizer.json, or the tokenizer.json file itself."},
+                "PATH is a model folder, a .gguf file, a folder holding tokenizer.json, or the tokenizer.json file itself."},
         footer = {"", "Examples:",
                 "  srr tokenize models/qwen3 --text \"Hello world\"",
                 "  srr tokenize models/llama2 --text \"Hello\" --special --json",
@@ -33,7 +33,7 @@ public final class TokenizeCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "Model folder, folder with tokenizer.json, or the file.")
+    @Parameters(index = "0", paramLabel = "PATH", description = "Model folder, .gguf file, folder with tokenizer.json, or the file.")
     Path path;
 
     @ArgGroup(multiplicity = "1")

@@ -65,4 +65,20 @@ public final class AtomicFiles {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
+
+    /** Deletes a folder and everything in it, best effort (used to clean up unfinished temporary output). */
+    public static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // leave what cannot be removed: a hidden temporary folder is harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing more to clean
+        }
+    }
 }

@@ -37,67 +37,17 @@ public final class Synthesizer {
     }
 
     public static void write(SynthPreset p, DType dtype, long seed, long shardBytes, Path out, LongConsumer progress) {
-        if (Files.exists(out)) {
-            try (var s = Files.list(out)) {
-                if (s.findAny().isPresent()) throw new SrrException(out + ": folder exists and is not empty");
-            } catch (IOException e) {
-                throw new SrrException(out + ": cannot read: " + e.getMessage());
-            }
-        }
         List<Spec> specs = specs(p);
-        Path parent = out.toAbsolutePath().getParent();
-        Path tmp;
-        try {
-            Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".");
-            AtomicFiles.publish(tmp, "rwxr-xr-x");
-        } catch (IOException e) {
-            throw new SrrException(out + ": cannot create: " + e.getMessage());
+        List<CheckpointWriter.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            Spec spec = specs.get(i);
+            long tensorSeed = seed * 0x9E3779B97F4A7C15L + i;
+            entries.add(new CheckpointWriter.Entry(spec.name, dtype, spec.shape, o -> writeRandom(o, spec, dtype, tensorSeed, progress)));
         }
-        try {
-            List<List<Integer>> shards = new ArrayList<>();
-            List<Integer> current = new ArrayList<>();
-            long bytes = 0;
-            for (int i = 0; i < specs.size(); i++) {
-                long b = specs.get(i).size() * dtype.bytes;
-                if (!current.isEmpty() && bytes + b > shardBytes) {
-                    shards.add(current);
-                    current = new ArrayList<>();
-                    bytes = 0;
-                }
-                current.add(i);
-                bytes += b;
-            }
-            shards.add(current);
-            Map<String, String> weightMap = new LinkedHashMap<>();
-            long total = 0;
-            for (int s = 0; s < shards.size(); s++) {
-                String file = shards.size() == 1 ? "model.safetensors"
-                        : String.format("model-%05d-of-%05d.safetensors", s + 1, shards.size());
-                SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
-                for (int idx : shards.get(s)) {
-                    Spec spec = specs.get(idx);
-                    weightMap.put(spec.name, file);
-                    total += spec.size() * dtype.bytes;
-                    long tensorSeed = seed * 0x9E3779B97F4A7C15L + idx;
-                    w.add(spec.name, dtype, spec.shape, o -> writeRandom(o, spec, dtype, tensorSeed, progress));
-                }
-                w.write(tmp.resolve(file));
-            }
-            if (shards.size() > 1) {
-                Map<String, Object> index = new LinkedHashMap<>();
-                index.put("metadata", Map.of("total_size", total));
-                index.put("weight_map", weightMap);
-                AtomicFiles.writeString(tmp.resolve("model.safetensors.index.json"), Json.writePretty(index));
-            }
-            AtomicFiles.writeString(tmp.resolve("config.json"), Json.writePretty(config(p, dtype)));
-            AtomicFiles.writeString(tmp.resolve("generation_config.json"), Json.writePretty(generationConfig(p)));
-            AtomicFiles.move(tmp, out);
-        } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
-            if (e instanceof RuntimeException re) throw re;
-            throw new SrrException(out + ": cannot write: " + e.getMessage());
-        }
+        Map<String, Object> files = new LinkedHashMap<>();
+        files.put("config.json", config(p, dtype));
+        files.put("generation_config.json", generationConfig(p));
+        CheckpointWriter.write(out, files, entries, shardBytes);
     }
 
     private static void writeRandom(java.io.OutputStream o, Spec spec, DType dtype, long tensorSeed, LongConsumer progress) throws IOException {
@@ -217,20 +167,5 @@ public final class Synthesizer {
             g.put("eos_token_id", 2);
         }
         return g;
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException ignored) {
-                    // leave what cannot be removed
-                }
-            });
-        } catch (IOException ignored) {
-            // nothing more to clean
-        }
     }
 }

@@ -62,14 +62,14 @@ public record RankerCheckpoint(Ranker ranker, Map<String, Object> featureSpec, S
                 Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
                 AtomicFiles.move(target, old);
                 AtomicFiles.move(tmp, target);
-                deleteTree(old);
+                AtomicFiles.deleteTree(old);
             } else {
                 AtomicFiles.move(tmp, target);
             }
         } catch (IOException e) {
             throw new SrrException(target + ": cannot write checkpoint: " + e.getMessage(), e);
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 
@@ -202,20 +202,5 @@ public record RankerCheckpoint(Ranker ranker, Map<String, Object> featureSpec, S
         long[] l = new long[shape.length];
         for (int i = 0; i < shape.length; i++) l[i] = shape[i];
         return l;
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover hidden temp folder is harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort, as above
-        }
     }
 }

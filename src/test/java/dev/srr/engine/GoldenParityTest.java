@@ -15,14 +15,35 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The forward matches Hugging Face transformers' float32 outputs for the four tiny golden checkpoints. */
+/**
+ * The forward matches Hugging Face transformers' float32 outputs for the four tiny golden checkpoints, loaded from
+ * their Hugging Face folders and from GGUF files written as llama.cpp's converter writes them (q/k rows permuted
+ * for the llama architecture, llama3 RoPE as {@code rope_freqs}; {@code scripts/gen-gguf-references.py}), so the
+ * GGUF path's config, tensor mapping and row order are checked against transformers itself.
+ */
 class GoldenParityTest {
     static final double TOLERANCE = 1e-5;
     static double worst = 0;
     static String worstWhere = "";
 
     static List<String> models() {
-        return TestData.GOLDEN_MODELS;
+        List<String> all = new java.util.ArrayList<>(TestData.GOLDEN_MODELS);
+        for (String m : TestData.GOLDEN_MODELS) all.add("gguf:" + m);
+        all.add("gguf:qwen2-tiny-f16.v2-align64");
+        return all;
+    }
+
+    /** The golden folder of a model name ("gguf:" prefix and file variant stripped). */
+    static Path goldenDir(String name) {
+        String base = name.startsWith("gguf:") ? name.substring(5) : name;
+        int dot = base.indexOf('.');
+        return TestData.goldenModel(dot < 0 ? base : base.substring(0, dot));
+    }
+
+    /** What to load: the Hugging Face folder, or the GGUF file written from it. */
+    static Path checkpoint(String name) {
+        return name.startsWith("gguf:") ? TestData.resource("gguf/tiny-" + name.substring(5) + ".gguf")
+                : goldenDir(name).resolve("model");
     }
 
     static int[] ids(JsonNode node) {
@@ -45,9 +66,9 @@ class GoldenParityTest {
     @ParameterizedTest
     @MethodSource("models")
     void hiddenStatesRawLayersAndLogitsMatchTransformers(String name) {
-        Path dir = TestData.goldenModel(name);
+        Path dir = goldenDir(name);
         JsonNode ref = Json.read(dir.resolve("reference.json")).get("sequences");
-        try (LoadedModel model = LoadedModel.open(dir.resolve("model"), "cpu");
+        try (LoadedModel model = LoadedModel.open(checkpoint(name), "cpu");
              SafetensorsFile expected = SafetensorsFile.open(dir.resolve("reference.safetensors"))) {
             int layers = model.config().numLayers();
             for (String seq : List.of("A", "B")) {
@@ -74,9 +95,9 @@ class GoldenParityTest {
     @ParameterizedTest
     @MethodSource("models")
     void greedyContinuationWithKvCacheEqualsTransformers(String name) {
-        Path dir = TestData.goldenModel(name);
+        Path dir = goldenDir(name);
         JsonNode ref = Json.read(dir.resolve("reference.json")).get("sequences");
-        try (LoadedModel model = LoadedModel.open(dir.resolve("model"), "cpu")) {
+        try (LoadedModel model = LoadedModel.open(checkpoint(name), "cpu")) {
             for (String seq : List.of("A", "B")) {
                 int[] input = ids(ref.get(seq).get("input_ids"));
                 int[] expected = ids(ref.get(seq).get("greedy_new_ids"));
