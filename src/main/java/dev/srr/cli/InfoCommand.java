@@ -41,6 +41,7 @@ public final class InfoCommand implements Callable<Integer> {
             }
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("path", model.toString());
+            info.put("format", Checkpoint.isGguf(model) ? "gguf " + c.dtype() : "safetensors");
             info.put("family", c.modelType());
             info.put("layers", c.numLayers());
             info.put("hidden_size", c.hiddenSize());
@@ -52,7 +53,7 @@ public final class InfoCommand implements Callable<Integer> {
             info.put("max_positions", c.maxPositions());
             info.put("rope", c.rope().type() + " theta=" + c.rope().theta());
             info.put("tied_embeddings", c.tiedEmbeddings());
-            info.put("dtype", String.join("+", dtypes.keySet()));
+            info.put("dtype", String.join("+", dtypes.keySet()) + (Checkpoint.isGguf(model) ? " (in memory)" : ""));
             info.put("parameters", params);
             info.put("weight_bytes", ck.weights().totalBytes());
             info.put("default_feature_layer", c.quarterLayer());

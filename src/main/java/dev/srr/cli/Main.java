@@ -17,6 +17,7 @@ import java.io.PrintWriter;
                 HiddenCommand.class,
                 GenerateCommand.class,
                 SynthCommand.class,
+                ConvertCommand.class,
                 TokenizeCommand.class,
                 DetokenizeCommand.class,
                 ChatCommand.class,

@@ -5,8 +5,13 @@ import dev.srr.io.AtomicFiles;
 import dev.srr.io.Json;
 import dev.srr.io.SafetensorsWriter;
 import dev.srr.tensor.DType;
+import dev.srr.tensor.Tensor;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +36,36 @@ public final class CheckpointWriter {
     }
 
     private CheckpointWriter() {
+    }
+
+    /** An entry that writes {@code t}'s values as {@code dtype} (bytes copied when the dtypes agree, else converted). */
+    public static Entry entryOf(Tensor t, DType dtype) {
+        return new Entry(t.name(), dtype, t.shape(), out -> {
+            if (t.dtype() == dtype) {
+                byte[] buf = new byte[1 << 20];
+                for (long at = 0; at < t.data().byteSize(); at += buf.length) {
+                    int n = (int) Math.min(buf.length, t.data().byteSize() - at);
+                    MemorySegment.copy(t.data(), ValueLayout.JAVA_BYTE, at, buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+                return;
+            }
+            float[] chunk = new float[1 << 16];
+            ByteBuffer bytes = ByteBuffer.allocate(chunk.length * dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
+            for (long at = 0; at < t.size(); at += chunk.length) {
+                int n = (int) Math.min(chunk.length, t.size() - at);
+                t.copyTo(at, chunk, 0, n);
+                bytes.clear();
+                for (int i = 0; i < n; i++) {
+                    switch (dtype) {
+                        case F32 -> bytes.putFloat(chunk[i]);
+                        case F16 -> bytes.putShort(Float.floatToFloat16(chunk[i]));
+                        case BF16 -> bytes.putShort(Tensor.floatToBf16(chunk[i]));
+                    }
+                }
+                out.write(bytes.array(), 0, bytes.position());
+            }
+        });
     }
 
     /**
