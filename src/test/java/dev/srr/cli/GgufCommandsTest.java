@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** GGUF files through the commands: convert, info, generate. */
+/** GGUF files through the commands: convert, info, generate, rank, and the demo on the default model. */
 class GgufCommandsTest {
     @TempDir
     Path tmp;
@@ -109,5 +109,30 @@ class GgufCommandsTest {
                 "--max-new-tokens", "16", "--quiet");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("Paris"), r.out());
+    }
+
+    @Test
+    void demoRunsTheRealModelWithItsRankerAndRanksAHeldOutList() {
+        CliRunner r = CliRunner.run("demo", "--model", TestData.smolLm2().toString(), "--prompts", "1", "--n", "3",
+                "--max-new-tokens", "8");
+        assertEquals(0, r.exitCode(), r.err());
+        assertFalse(r.out().contains("STAND-IN"), r.out());
+        assertTrue(r.out().contains("demo/smollm2-ranker"), r.out());
+        assertTrue(r.out().contains("1. respond") && r.out().contains("2. rank"), r.out());
+        assertEquals(2, r.out().split("<- chosen", -1).length - 1, "one choice per part: " + r.out());
+    }
+
+    @Test
+    void rankScoresHeldOutListsFromTheGgufModel() {
+        CliRunner r = CliRunner.run("rank", TestData.smolLm2().toString(), "--ranker", "demo/smollm2-ranker", "--data",
+                "demo/heldout.jsonl", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(12, lines.length);
+        for (String line : lines) {
+            JsonNode doc = Json.parse(line, "rank output");
+            assertEquals(doc.get("scores").size(), doc.get("order").size(), line);
+            assertEquals(doc.get("order").get(0), doc.get("chosen"), line);
+        }
     }
 }
