@@ -110,11 +110,15 @@ final class ChatTemplate {
     }
 
     String render(JsonNode messages, boolean addGenerationPrompt) {
+        return render(messages, null, addGenerationPrompt);
+    }
+
+    String render(JsonNode messages, JsonNode tools, boolean addGenerationPrompt) {
         if (messages == null || !messages.isArray()) throw new SrrException("messages must be a JSON array of {role, content}");
         Map<String, Object> context = new HashMap<>(specialTokens);
         context.put("messages", toJava(messages));
         context.put("add_generation_prompt", addGenerationPrompt);
-        context.put("tools", null);
+        context.put("tools", toJava(tools));
         context.put("documents", null);
         JinjaFunctions.takeRaised();
         RenderResult result;
