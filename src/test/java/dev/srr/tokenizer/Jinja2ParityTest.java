@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class Jinja2ParityTest {
     private static final int SHOWN = 8;
+    /** The time strftime_now sees, as scripts/render_jinja2.py fixes it (FIXED_NOW), so that the data does not age. */
+    static final Clock FIXED_NOW = Clock.fixed(LocalDateTime.of(2024, 7, 26, 14, 5, 9).atZone(ZoneId.systemDefault())
+            .toInstant(), ZoneId.systemDefault());
 
     @Test
     void realTemplatesRenderLikeJinja2() {
@@ -52,9 +58,9 @@ class Jinja2ParityTest {
             String label = t.get("name").asText() + " (" + t.get("source").asText() + ") over \""
                     + conversation.get("name").asText() + "\"" + (prompt ? " with" : " without") + " generation prompt";
             ChatTemplate template = compiled.get(ti);
-            failures.check(label, c, () -> {
+            failures.check(t.get("name").asText(), label, c, () -> {
                 if (template == null) throw compileErrors.get(ti);
-                return template.render(conversation.get("messages"), conversation.get("tools"), prompt);
+                return template.render(conversation.get("messages"), conversation.get("tools"), prompt, FIXED_NOW);
             });
         }
         failures.report(cases.size(), "real-template cases");
@@ -66,9 +72,9 @@ class Jinja2ParityTest {
         JsonNode context = data.get("context");
         Failures failures = new Failures();
         for (JsonNode c : data.get("cases")) {
-            failures.check(c.get("name").asText() + ": " + c.get("template").asText(), c, () ->
+            failures.check(c.get("name").asText(), c.get("name").asText() + ": " + c.get("template").asText(), c, () ->
                     template(c.get("template").asText(), data.get("tokens"))
-                            .render(context.get("messages"), context.get("tools"), true));
+                            .render(context.get("messages"), context.get("tools"), true, FIXED_NOW));
         }
         failures.report(data.get("cases").size(), "generated-template cases");
     }
@@ -92,16 +98,19 @@ class Jinja2ParityTest {
         }
     }
 
-    /** Collects the cases where srr and Jinja2 disagree. */
+    /** Collects the cases where srr and Jinja2 disagree; shows the first failure of each template, up to SHOWN. */
     private static final class Failures {
         private final List<String> shown = new ArrayList<>();
+        private final java.util.Set<String> shownTemplates = new java.util.HashSet<>();
+        private String template;
         private int count;
 
         interface Rendering {
             String render();
         }
 
-        void check(String label, JsonNode expected, Rendering rendering) {
+        void check(String template, String label, JsonNode expected, Rendering rendering) {
+            this.template = template;
             String actual;
             try {
                 actual = rendering.render();
@@ -127,7 +136,7 @@ class Jinja2ParityTest {
 
         private void fail(String label, String what) {
             count++;
-            if (shown.size() < SHOWN) shown.add(label + "\n  " + what);
+            if (shown.size() < SHOWN && shownTemplates.add(template)) shown.add(label + "\n  " + what);
         }
 
         void report(int total, String what) {
