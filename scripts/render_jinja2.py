@@ -538,6 +538,81 @@ t("set to loop var after loop", "{% for x in [1] %}{% endfor %}{{ x }}|{{ loop }
 t("getattr on list", "{{ messages.role }}|{{ messages.length }}|")
 t("sort mixed", "{{ [1, 'a']|sort }}")
 t("unknown kwarg", "{{ 'a'|indent(foo=1) }}")
+t("unknown filter inside if waits until it runs", "{% if false %}{{ x|no_such_filter }}{% endif %}ok{{ 1 if true else 2|nope }}")
+t("unknown filter inside if runs", "{% if true %}{{ 'x'|no_such_filter }}{% endif %}")
+t("unknown filter inside loop inside if", "{% if false %}{% for x in [] %}{{ x|no_such_filter }}{% endfor %}{% endif %}")
+
+# Generators: map, select, reject, selectattr, rejectattr, unique, batch and slice are one-pass iterators.
+t("generator consumed once", "{% set g = messages|map(attribute='role') %}{{ g|list }}|{{ g|list }}|{{ g|first }}")
+t("generator first", "{% set g = messages|map(attribute='role') %}{{ g|first }},{{ g|first }},{{ g|join('+') }}")
+t("generator has no length", "{{ messages|selectattr('role', 'eq', 'user')|length }}")
+t("generator tojson", "{{ messages|map(attribute='role')|tojson }}")
+t("generator in loop", "{% for r in messages|map(attribute='role') %}{{ loop.index }}{{ r[0] }}{{ loop.length }}{% endfor %}")
+t("generator last", "{{ messages|map(attribute='role')|last }}")
+t("generator truth", "{{ [] | select | list | length }} {% if []|select %}generators are true{% endif %}")
+t("reverse iterator", "{% set r = [1, 2, 3]|reverse %}{{ r|list }}{{ r|list }}|{{ 'abc'|reverse }}")
+t("map on none", "{{ none|map('upper')|list }}{{ none|select|list }}")
+
+# Float printing over many values (repr and json.dumps), chosen at random but reproducibly.
+def random_floats():
+    import random
+    import struct
+    rng = random.Random(13)
+    out = [0.5, 0.1, 0.2, 0.3, 1/3, 2/3, 100.0, 1e15, 1e16, 9007199254740993.0, 123456789012345.6, 1e-4, 1e-5,
+           0.00012345, 1.5e-7, 5e-324, 1e-323, 2.2250738585072014e-308, 1.7976931348623157e308, 4.35, 0.1 + 0.7,
+           1e23, 2e23, 8.41e21, 5e-310]
+    for _ in range(160):
+        out.append(rng.uniform(-1, 1) * 10 ** rng.randint(-30, 30))
+    for _ in range(60):
+        bits = rng.getrandbits(64)
+        x = struct.unpack("<d", struct.pack("<Q", bits))[0]
+        if x == x and abs(x) != float("inf"):
+            out.append(x)
+    return out
+
+
+FLOATS = random_floats()
+t("float repr sweep", "{{ [" + ", ".join(repr(x) for x in FLOATS) + "] }}")
+t("float tojson sweep", "{{ [" + ", ".join(repr(x) for x in FLOATS) + "]|tojson }}")
+t("float round sweep", "{% for x in [" + ", ".join(repr(x) for x in FLOATS[:80]) + "] %}{{ x|round(3) }} {{ '%.4g'|format(x) }} {{ '%.3f'|format(x) }} {% endfor %}")
+
+# Whitespace control at random: text with spaces, tabs and newlines around tags with random "-" and "+".
+def random_whitespace_templates(count):
+    import random
+    rng = random.Random(7)
+    texts = ["", " ", "  ", "\t", "\n", " \n ", "\n\n", "  \n\t", "a", " b ", "c\n", "\n  d", "e  "]
+
+    def sign(ends_variable=False):
+        return rng.choice(["", "", "-", "+"] if not ends_variable else ["", "", "-"])
+
+    def text():
+        return "".join(rng.choice(texts) for _ in range(rng.randint(0, 3)))
+
+    def piece(depth):
+        kind = rng.randint(0, 6 if depth < 2 else 4)
+        if kind == 0:
+            return "{{" + sign() + " 'v' " + sign(True) + "}}"
+        if kind == 1:
+            return "{#" + sign() + " note " + sign() + "#}"
+        if kind == 2:
+            return "{%" + sign() + " set a = 1 " + sign() + "%}"
+        if kind == 3:
+            return "{%" + sign() + " raw " + sign(True) + "%}" + text() + "{{ x }}" + text() + "{%" + sign() + " endraw " + sign() + "%}"
+        if kind == 4:
+            return text()
+        name = rng.choice(["if true", "if false", "for i in [1, 2]"])
+        end = "endif" if name.startswith("if") else "endfor"
+        return ("{%" + sign() + " " + name + " " + sign() + "%}" + body(depth + 1)
+                + "{%" + sign() + " " + end + " " + sign() + "%}")
+
+    def body(depth):
+        return "".join(text() + piece(depth) for _ in range(rng.randint(1, 4))) + text()
+
+    return [body(0) for _ in range(count)]
+
+
+for i, template in enumerate(random_whitespace_templates(200)):
+    t(f"random whitespace {i}", template)
 
 
 if __name__ == "__main__":
