@@ -124,10 +124,8 @@ final class ChatTemplate {
     private static List<Object> prepareMessages(JsonNode messages) {
         List<Object> out = new ArrayList<>(messages.size());
         for (JsonNode m : messages) {
-            if (!m.isObject()) {
-                out.add(toJava(m));
-                continue;
-            }
+            // transformers refuses such a conversation before rendering it.
+            if (!m.isObject()) throw new SrrException("messages must be JSON objects, got " + m.getNodeType().name().toLowerCase() + " " + m);
             Map<Object, Object> message = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
