@@ -23,7 +23,6 @@ final class Access {
 
     static Object item(Object obj, Object key) {
         if (obj instanceof Undefined u) throw u.error();
-        if (key instanceof Expr.Slice) throw new IllegalStateException("slices are evaluated by the renderer");
         switch (obj) {
             case Map<?, ?> map -> {
                 Object found = lookup(map, key);
