@@ -1,18 +1,12 @@
 package dev.srr.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.LegacyOverrides;
-import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.interpret.RenderResult;
-import com.hubspot.jinjava.interpret.TemplateError;
-import com.hubspot.jinjava.lib.filter.Filter;
-import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.srr.SrrException;
-import jinjava.javax.el.CompositeELResolver;
+import dev.srr.tokenizer.jinja.Template;
+import dev.srr.tokenizer.jinja.TemplateException;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -21,59 +15,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A chat template from tokenizer_config.json, rendered like transformers' apply_chat_template: Jinja2 with
- * trim_blocks and lstrip_blocks, loop controls, raise_exception, tojson, strftime_now and Python str methods.
- * Jinjava does the rendering; this class fills in what Hugging Face templates need from Jinja2/Python.
+ * A chat template from tokenizer_config.json, rendered exactly as transformers' apply_chat_template renders
+ * it (checked against Jinja2 by Jinja2ParityTest). The template language is interpreted by
+ * {@link Template}; this class supplies what transformers supplies: the special tokens, the messages (without
+ * their None-valued keys, with reasoning_content/thinking aliases), tools, documents and
+ * add_generation_prompt.
  */
 final class ChatTemplate {
+    /** The special tokens transformers passes to a template when they are set. */
+    private static final List<String> SPECIAL_TOKENS = List.of("bos_token", "eos_token", "unk_token", "sep_token",
+            "pad_token", "cls_token", "mask_token");
+    /** Names a message's reasoning goes by; transformers fills reasoning_content and thinking from any of them. */
+    private static final List<String> REASONING_FIELDS = List.of("reasoning_content", "thinking", "reasoning");
 
-    private final String source;
     private final String where;
     private final Map<String, Object> specialTokens;
-    private final Jinjava jinjava;
+    private final Template template;
+    /** Why the template does not parse; raised when it is rendered, so a tokenizer still loads without it. */
+    private final TemplateException syntaxError;
 
-    private ChatTemplate(String template, String where, Map<String, Object> specialTokens) {
-        // Jinja2 drops one trailing newline of a template (keep_trailing_newline=False).
-        if (template.endsWith("\n")) template = template.substring(0, template.length() - 1);
-        this.source = JinjaCompat.rewrite(template);
+    private ChatTemplate(String source, String where, Map<String, Object> specialTokens) {
         this.where = where;
         this.specialTokens = specialTokens;
-        CompositeELResolver resolver = new CompositeELResolver();
-        resolver.add(new PythonMethodResolver());
-        resolver.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_WRITE);
-        // Jinja2 semantics where Jinjava keeps older behaviour by default: whitespace control on {{- and {#-,
-        // Python operator precedence, dict keys as expressions, iterating a dict gives its keys.
-        LegacyOverrides jinja2 = LegacyOverrides.newBuilder()
-                .withUseTrimmingForNotesAndExpressions(true)
-                .withUseNaturalOperatorPrecedence(true)
-                .withParseWhitespaceControlStrictly(true)
-                .withHandleBackslashInQuotesOnly(true)
-                .withKeepNullableLoopValues(true)
-                .withUsePyishObjectMapper(true)
-                .withEvaluateMapKeys(true)
-                .withIterateOverMapKeys(true)
-                .build();
-        JinjavaConfig config = JinjavaConfig.newBuilder()
-                .withLegacyOverrides(jinja2)
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
-                .withElResolver(resolver)
-                .withFailOnUnknownTokens(false)
-                // Jinja2 never renders the text of a message again: "{{ ... }}" inside content is literal
-                .withNestedInterpretationEnabled(false)
-                .build();
-        jinjava = new Jinjava(config);
+        Template parsed = null;
+        TemplateException error = null;
         try {
-            jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
-                    JinjaFunctions.class.getDeclaredMethod("raiseException", String.class)));
-            jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
-                    JinjaFunctions.class.getDeclaredMethod("strftimeNow", String.class)));
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(e);
+            parsed = Template.parse(source);
+        } catch (TemplateException e) {
+            error = e;
         }
-        jinjava.getGlobalContext().registerFilter(new ToJsonFilter());
-        jinjava.getGlobalContext().registerFilter(new TrimFilter());
-        jinjava.getGlobalContext().registerFilter(new PrintFilter());
+        this.template = parsed;
+        this.syntaxError = error;
     }
 
     /**
@@ -99,111 +71,102 @@ final class ChatTemplate {
             throw new SrrException(file + ": chat_template must be a string or a list of {name, template}");
         }
         Map<String, Object> specials = new HashMap<>();
-        specials.put("bos_token", bos);
-        specials.put("eos_token", eos);
-        for (String name : List.of("unk_token", "pad_token")) {
+        for (String name : SPECIAL_TOKENS) {
             JsonNode v = config.get(name);
             if (v != null && v.isTextual()) specials.put(name, v.asText());
             else if (v != null && v.path("content").isTextual()) specials.put(name, v.get("content").asText());
         }
+        // The caller has already read bos_token and eos_token (and refused malformed ones).
+        specials.remove("bos_token");
+        specials.remove("eos_token");
+        if (bos != null) specials.put("bos_token", bos);
+        if (eos != null) specials.put("eos_token", eos);
         return new ChatTemplate(template, file.toString(), specials);
     }
 
     String render(JsonNode messages, boolean addGenerationPrompt) {
+        return render(messages, null, addGenerationPrompt, Clock.systemDefaultZone());
+    }
+
+    String render(JsonNode messages, JsonNode tools, boolean addGenerationPrompt) {
+        return render(messages, tools, addGenerationPrompt, Clock.systemDefaultZone());
+    }
+
+    /** Renders a conversation (and apply_chat_template's tools argument, or null); strftime_now reads the clock. */
+    String render(JsonNode messages, JsonNode tools, boolean addGenerationPrompt, Clock clock) {
         if (messages == null || !messages.isArray()) throw new SrrException("messages must be a JSON array of {role, content}");
+        if (syntaxError != null) throw new SrrException(where + ": chat_template " + describe(syntaxError));
         Map<String, Object> context = new HashMap<>(specialTokens);
-        context.put("messages", toJava(messages));
-        context.put("add_generation_prompt", addGenerationPrompt);
-        context.put("tools", null);
+        context.put("messages", prepareMessages(messages));
+        context.put("tools", tools == null || tools.isNull() ? null : toJava(tools));
         context.put("documents", null);
-        JinjaFunctions.takeRaised();
-        RenderResult result;
+        context.put("add_generation_prompt", addGenerationPrompt);
         try {
-            result = jinjava.renderForResult(source, context);
-        } catch (RuntimeException e) {
-            throw new SrrException(where + ": chat template failed: " + messageOf(e));
+            return template.render(context, clock);
+        } catch (TemplateException e) {
+            throw new SrrException(where + ": chat_template " + describe(e));
         }
-        String raised = JinjaFunctions.takeRaised();
-        if (raised != null) throw new SrrException(where + ": chat template raised: " + raised);
-        for (TemplateError error : result.getErrors()) {
-            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new SrrException(where + ": chat template error at line " + error.getLineno() + ": "
-                        + error.getMessage());
+    }
+
+    private static String describe(TemplateException e) {
+        String line = e.line() > 0 ? " at line " + e.line() : "";
+        return switch (e.kind()) {
+            case SYNTAX -> "has a syntax error" + line + ": " + e.getMessage();
+            case RAISED -> "raised: " + e.getMessage();
+            case RUNTIME -> "failed: " + e.getMessage();
+        };
+    }
+
+    /**
+     * The messages as transformers hands them to the template: keys whose value is null are dropped, and a
+     * message with reasoning under any of its names gets it as both thinking and reasoning_content.
+     */
+    private static List<Object> prepareMessages(JsonNode messages) {
+        List<Object> out = new ArrayList<>(messages.size());
+        for (JsonNode m : messages) {
+            // transformers refuses such a conversation before rendering it.
+            if (!m.isObject()) throw new SrrException("messages must be JSON objects, got " + m.getNodeType().name().toLowerCase() + " " + m);
+            Map<Object, Object> message = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isNull()) message.put(e.getKey(), toJava(e.getValue()));
             }
+            Object reasoning = null;
+            for (String field : REASONING_FIELDS) {
+                if (message.get(field) != null) {
+                    reasoning = message.get(field);
+                    break;
+                }
+            }
+            if (reasoning != null) {
+                Map<Object, Object> aliased = new LinkedHashMap<>();
+                aliased.put("thinking", reasoning);
+                aliased.putAll(message);
+                aliased.put("reasoning_content", reasoning);
+                message = aliased;
+            }
+            out.add(message);
         }
-        return result.getOutput();
+        return out;
     }
 
-    private static String messageOf(Throwable e) {
-        while (e.getCause() != null && e.getCause() != e) e = e.getCause();
-        return e.getMessage();
-    }
-
-    /** JSON to the maps, lists and scalars Jinjava works with (object key order kept). */
+    /** JSON to the template's values: strings, booleans, Long or BigInteger, Double, lists and ordered maps. */
     static Object toJava(JsonNode n) {
         if (n == null || n.isNull() || n.isMissingNode()) return null;
         if (n.isTextual()) return n.asText();
         if (n.isBoolean()) return n.asBoolean();
-        if (n.isIntegralNumber()) return n.asLong();
+        if (n.isIntegralNumber()) return n.canConvertToLong() ? (Object) n.asLong() : n.bigIntegerValue();
         if (n.isNumber()) return n.asDouble();
         if (n.isArray()) {
             List<Object> list = new ArrayList<>(n.size());
             n.forEach(x -> list.add(toJava(x)));
             return list;
         }
-        Map<String, Object> map = new LinkedHashMap<>();
+        Map<Object, Object> map = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             map.put(e.getKey(), toJava(e.getValue()));
         }
         return map;
-    }
-
-    /** tojson with Python's json.dumps layout (transformers overrides Jinja2's own tojson the same way). */
-    private static final class ToJsonFilter implements Filter {
-        @Override
-        public String getName() {
-            return "tojson";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, args, Map.of());
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            Object indent = kwargs.get("indent");
-            if (indent == null && args.length > 0) indent = args[0];
-            return PythonJson.dumps(var, indent == null ? null : Integer.valueOf(indent.toString()));
-        }
-    }
-
-    /** trim strips Python white space (Jinjava's trim only strips ASCII control characters and space). */
-    private static final class TrimFilter implements Filter {
-        @Override
-        public String getName() {
-            return "trim";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            if (var == null) return "";
-            return PythonStrings.strip(var.toString(), args.length > 0 ? args[0] : null, true, true);
-        }
-    }
-
-    /** What {{ ... }} prints: Python's str() for booleans (True/False); anything else as Jinjava prints it. */
-    private static final class PrintFilter implements Filter {
-        @Override
-        public String getName() {
-            return JinjaCompat.PRINT_FILTER;
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            if (var instanceof Boolean b) return b ? "True" : "False";
-            return var;
-        }
     }
 }

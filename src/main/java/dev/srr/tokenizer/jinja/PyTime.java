@@ -1,4 +1,4 @@
-package dev.srr.tokenizer;
+package dev.srr.tokenizer.jinja;
 
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -6,8 +6,8 @@ import java.time.format.TextStyle;
 import java.util.Locale;
 
 /** Python's strftime for the directives chat templates use (e.g. "%d %b %Y"). */
-final class PythonTime {
-    private PythonTime() {
+final class PyTime {
+    private PyTime() {
     }
 
     static String strftime(LocalDateTime t, String format) {
