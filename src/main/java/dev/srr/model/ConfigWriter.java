@@ -44,7 +44,7 @@ public final class ConfigWriter {
         // the shortest decimal that reads back as the same float (GGUF stores float32: 1e-5, not 9.99999974e-6)
         m.put("rms_norm_eps", Double.parseDouble(Float.toString(c.rmsNormEps())));
         m.put("rope_theta", c.rope().theta());
-        m.put("rope_scaling", c.rope().type().equals("default") ? null : Map.of("rope_type", c.rope().type(), "factor", c.rope().factor()));
+        m.put("rope_scaling", ropeScaling(c.rope()));
         m.put("tie_word_embeddings", c.tiedEmbeddings());
         if (c.modelType().equals("llama")) m.put("attention_bias", c.attentionBias());
         if (c.modelType().equals("mistral")) m.put("sliding_window", c.slidingWindow() > 0 ? c.slidingWindow() : null);
@@ -56,6 +56,19 @@ public final class ConfigWriter {
             case F16 -> "float16";
             case BF16 -> "bfloat16";
         });
+        return m;
+    }
+
+    private static Map<String, Object> ropeScaling(RopeScaling r) {
+        if (r.type().equals("default")) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rope_type", r.type());
+        m.put("factor", r.factor());
+        if (r.type().equals("llama3")) {
+            m.put("low_freq_factor", r.lowFreqFactor());
+            m.put("high_freq_factor", r.highFreqFactor());
+            m.put("original_max_position_embeddings", r.originalMaxPositions());
+        }
         return m;
     }
 }

@@ -122,36 +122,20 @@ public final class Synthesizer {
     }
 
     private static Map<String, Object> config(SynthPreset p, DType dtype) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        String arch = switch (p.family()) {
-            case "qwen2" -> "Qwen2ForCausalLM";
-            case "qwen3" -> "Qwen3ForCausalLM";
-            case "mistral" -> "MistralForCausalLM";
-            default -> "LlamaForCausalLM";
-        };
-        c.put("architectures", List.of(arch));
-        c.put("model_type", p.family());
-        c.put("vocab_size", p.vocab());
-        c.put("hidden_size", p.hidden());
-        c.put("intermediate_size", p.intermediate());
-        c.put("num_hidden_layers", p.layers());
-        c.put("num_attention_heads", p.heads());
-        c.put("num_key_value_heads", p.kvHeads());
-        c.put("head_dim", p.headDim());
-        c.put("hidden_act", "silu");
-        c.put("max_position_embeddings", p.maxPositions());
-        c.put("rms_norm_eps", p.rmsEps());
-        c.put("rope_theta", p.ropeTheta());
-        c.put("rope_scaling", p.ropeScaling());
-        c.put("tie_word_embeddings", p.tied());
-        c.put("torch_dtype", switch (dtype) {
-            case F32 -> "float32";
-            case F16 -> "float16";
-            case BF16 -> "bfloat16";
-        });
-        if (p.family().startsWith("qwen")) c.put("use_sliding_window", false);
-        c.put("srr_synthesized", "random weights, not a trained model");
-        return c;
+        Map<String, Object> s = p.ropeScaling();
+        RopeScaling rope = s == null ? RopeScaling.plain(p.ropeTheta())
+                : new RopeScaling((String) s.get("rope_type"), p.ropeTheta(), number(s, "factor"), number(s, "low_freq_factor"),
+                number(s, "high_freq_factor"), (int) number(s, "original_max_position_embeddings"));
+        ModelConfig c = new ModelConfig(p.family(), p.vocab(), p.hidden(), p.intermediate(), p.layers(), p.heads(), p.kvHeads(),
+                p.headDim(), (float) p.rmsEps(), rope, p.maxPositions(), p.tied(), p.family().equals("qwen2"),
+                p.family().equals("qwen3"), 0, dtype.name().toLowerCase(java.util.Locale.ROOT), -1, new int[0]);
+        Map<String, Object> config = ConfigWriter.config(c, dtype);
+        config.put("srr_synthesized", "random weights, not a trained model");
+        return config;
+    }
+
+    private static double number(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
     }
 
     private static Map<String, Object> generationConfig(SynthPreset p) {
