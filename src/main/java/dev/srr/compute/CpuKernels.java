@@ -2,7 +2,6 @@ package dev.srr.compute;
 
 import dev.srr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -127,12 +126,12 @@ public final class CpuKernels {
         int bound = F.loopBound(n);
         for (; i < bound; i += F.length()) {
             FloatVector g = FloatVector.fromArray(F, gate, gOff + i);
-            FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector silu = g.div(Exp.exp(g.neg()).add(1f));
             silu.mul(FloatVector.fromArray(F, up, uOff + i)).intoArray(gate, gOff + i);
         }
         for (; i < n; i++) {
             float g = gate[gOff + i];
-            gate[gOff + i] = g / (1f + (float) Math.exp(-g)) * up[uOff + i];
+            gate[gOff + i] = g / (1f + Exp.exp(-g)) * up[uOff + i];
         }
     }
 
