@@ -6,6 +6,7 @@ import dev.srr.SrrException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Typed, range-checked fields of one JSON object read from a file: the one place where a number from a file
@@ -161,6 +162,30 @@ public final class JsonFields {
     public String optText(String field, String dflt) {
         JsonNode v = get(field);
         return v == null ? dflt : text(v, field);
+    }
+
+    /**
+     * A required string turned into a value by {@code parse} (an enum's parser, say); the parser's
+     * {@link SrrException} is reported against this file and field.
+     */
+    public <T> T requiredText(String field, Function<String, T> parse) {
+        return parsed(field, requiredText(field), parse);
+    }
+
+    /** A required array of strings, each turned into a value by {@code parse}. */
+    public <T> List<T> textArray(String field, Function<String, T> parse) {
+        List<String> texts = textArray(field);
+        List<T> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) out.add(parsed(field + "[" + i + "]", texts.get(i), parse));
+        return out;
+    }
+
+    private <T> T parsed(String field, String text, Function<String, T> parse) {
+        try {
+            return parse.apply(text);
+        } catch (SrrException e) {
+            throw error(field, "is not valid: " + e.getMessage());
+        }
     }
 
     /** A required array of integers, each within [{@code min}, {@code max}]. */
