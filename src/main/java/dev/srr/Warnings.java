@@ -31,7 +31,7 @@ public final class Warnings {
         Set<String> seen = ConcurrentHashMap.newKeySet();
         sink = message -> {
             if (!seen.add(message)) return;
-            err.println("srr: warning: " + message);
+            err.println("srr: warning: " + SrrException.oneLine(message));
             err.flush();
         };
         return () -> sink = previous;
@@ -44,6 +44,6 @@ public final class Warnings {
     }
 
     private static void toStandardError(String message) {
-        System.err.println("srr: warning: " + message);
+        System.err.println("srr: warning: " + SrrException.oneLine(message));
     }
 }

@@ -46,7 +46,7 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             if (ex instanceof SrrException) {
-                line.getErr().println("srr: error: " + ex.getMessage());
+                line.getErr().println("srr: error: " + SrrException.oneLine(ex.getMessage()));
                 line.getErr().flush();
                 return 2;
             }

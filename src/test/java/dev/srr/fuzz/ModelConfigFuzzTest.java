@@ -1,0 +1,33 @@
+package dev.srr.fuzz;
+
+import dev.srr.model.ConfigReader;
+import dev.srr.model.ModelConfig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * config.json with generation_config.json beside it ({@link ConfigReader}); input: config.json, NUL,
+ * generation_config.json. An accepted config must give what srr computes from it before the weights are
+ * checked (widths, the parameter count, the 25%-depth layer) and finite, non-negative RoPE frequencies.
+ */
+class ModelConfigFuzzTest {
+    @ReaderFuzzTest
+    void fuzz(byte[] data) {
+        ReaderProperty.check(data.length, "config.json", () -> read(data));
+    }
+
+    /** What the target does with one input; throws {@link dev.srr.SrrException} for input it refuses. */
+    static void read(byte[] data) throws IOException {
+        Path dir = ReaderProperty.folder(data, "config.json", "generation_config.json");
+        ModelConfig c = ConfigReader.read(dir.resolve("config.json"));
+        if (c.qDim() <= 0 || c.kvDim() <= 0 || c.parameterCount() <= 0 || c.quarterLayer() < 1) {
+            throw new AssertionError("accepted a config with impossible sizes: " + c);
+        }
+        // the frequencies of the first 256 dimensions: computing all of a huge head_dim is the weights' job
+        float[] inv = c.rope().inverseFrequencies(Math.min(c.headDim(), 256));
+        for (float f : inv) {
+            if (!Float.isFinite(f) || f < 0) throw new AssertionError("RoPE frequency " + f + " from " + c.rope());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.srr.fuzz;
+
+import dev.srr.tokenizer.Encoding;
+import dev.srr.tokenizer.ModelTokenizer;
+import dev.srr.tokenizer.StreamingDecoder;
+import dev.srr.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * tokenizer.json ({@link Tokenizer}) and encoding text with it; input: tokenizer.json, NUL, text. An accepted
+ * tokenizer must encode the text (with and without special tokens), and decode its own ids back, in one go
+ * and streamed, without any error: every id it hands out is one it knows.
+ */
+class TokenizerFuzzTest {
+    @ReaderFuzzTest
+    void fuzz(byte[] data) {
+        ReaderProperty.check(data.length, "tokenizer.json", () -> read(data));
+    }
+
+    /** What the target does with one input; throws {@link dev.srr.SrrException} for input it refuses. */
+    static void read(byte[] data) throws IOException {
+        byte[][] parts = ReaderProperty.split(data, 2);
+        ModelTokenizer m = ModelTokenizer.load(ReaderProperty.file("tokenizer.json", parts[0]));
+        Tokenizer t = m.tokenizer();
+        String text = parts[1] == null ? "" : new String(parts[1], StandardCharsets.UTF_8);
+        ReaderProperty.mustSucceed(() -> {
+            for (boolean special : new boolean[]{false, true}) {
+                Encoding e = t.encode(text, special);
+                int[] ids = e.ids();
+                t.decode(ids, false);
+                t.decode(ids, true);
+                StreamingDecoder stream = m.streamingDecoder(special);
+                for (int id : ids) stream.push(id);
+            }
+        });
+    }
+}
