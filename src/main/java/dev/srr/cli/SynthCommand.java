@@ -69,8 +69,15 @@ public final class SynthCommand implements Callable<Integer> {
         if (p.hidden() % p.heads() != 0 || p.heads() % p.kvHeads() != 0) {
             throw new SrrException("--hidden must be a multiple of --heads, and --heads a multiple of --kv-heads");
         }
-        if (tokenizer != null && !Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
-            throw new SrrException(tokenizer + ": no tokenizer.json");
+        if (tokenizer != null) {
+            // read whole before anything is written, so a broken tokenizer never lands in a new checkpoint
+            dev.srr.io.InputFiles.requireFolder(tokenizer, "a folder with tokenizer.json");
+            if (!Files.exists(tokenizer.resolve("tokenizer.json"))) throw new SrrException(tokenizer + ": no tokenizer.json");
+            long ids = dev.srr.tokenizer.ModelTokenizer.load(tokenizer).tokenizer().vocabSize();
+            if (ids > p.vocab()) {
+                throw new SrrException(tokenizer.resolve("tokenizer.json") + ": ids reach " + (ids - 1)
+                        + ", beyond the synthesized vocabulary of " + p.vocab() + " (--vocab)");
+            }
         }
         DType dt = DType.parse(dtype);
         PrintWriter err = spec.commandLine().getErr();

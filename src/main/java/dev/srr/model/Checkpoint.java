@@ -11,7 +11,7 @@ public record Checkpoint(Path folder, ModelConfig config, Weights weights) imple
     public static Checkpoint open(Path folder) {
         if (!Files.isDirectory(folder)) throw new SrrException(folder + ": not a checkpoint folder");
         Path configFile = folder.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) throw new SrrException(folder + ": no config.json");
+        if (!Files.exists(configFile)) throw new SrrException(folder + ": no config.json");
         ModelConfig config = ConfigReader.read(configFile);
         Weights weights = Weights.open(folder);
         try {

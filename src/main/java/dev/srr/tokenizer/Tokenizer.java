@@ -132,13 +132,17 @@ public final class Tokenizer {
         }
     }
 
-    /** Decodes ids to text; {@code skipSpecialTokens} drops added tokens marked special. */
+    /**
+     * Decodes ids to text; {@code skipSpecialTokens} drops added tokens marked special. An id the tokenizer has no
+     * token for decodes to nothing, as in Hugging Face tokenizers: models pad their vocabulary past the tokenizer's
+     * (Qwen2.5: 151,936 rows for 151,665 tokens), and a model with random or poorly trained weights samples those.
+     */
     public String decode(int[] ids, boolean skipSpecialTokens) {
         List<String> tokens = new ArrayList<>(ids.length);
         for (int id : ids) {
             AddedToken a = added.byId(id);
             String token = a != null ? a.content() : model.token(id);
-            if (token == null) throw new SrrException("token id " + id + " is not in the vocabulary (size " + vocabSize() + ")");
+            if (token == null) continue;
             if (skipSpecialTokens && isSpecial(token)) continue;
             tokens.add(token);
         }

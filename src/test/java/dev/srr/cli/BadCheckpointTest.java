@@ -37,16 +37,7 @@ class BadCheckpointTest {
 
     /** Rewrites the safetensors header with {@code edit} applied, keeping the data bytes. */
     private void rewriteHeader(java.util.function.Consumer<ObjectNode> edit) throws IOException {
-        Path file = dir.resolve("model.safetensors");
-        byte[] bytes = Files.readAllBytes(file);
-        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        ObjectNode header = (ObjectNode) Json.parse(new String(bytes, 8, (int) n, StandardCharsets.UTF_8), "test");
-        edit.accept(header);
-        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
-        byte[] data = Arrays.copyOfRange(bytes, 8 + (int) n, bytes.length);
-        ByteBuffer out = ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        out.putLong(json.length).put(json).put(data);
-        Files.write(file, out.array());
+        SafetensorsEdits.header(dir.resolve("model.safetensors"), edit);
     }
 
     private CliRunner info() {

@@ -9,12 +9,12 @@ import dev.srr.io.Json;
  * Qwen, SentencePiece-style BPE with byte fallback as in Llama 2, word-piece-like prefixes and suffixes,
  * Metaspace): seeds from which the fuzzer reaches every component type quickly. They are valid, not realistic.
  */
-final class TinyTokenizers {
+public final class TinyTokenizers {
     private TinyTokenizers() {
     }
 
     /** Llama 3 style: Split with the Llama 3 regex, ByteLevel, TemplateProcessing with a BOS, added tokens. */
-    static ObjectNode byteLevel() {
+    public static ObjectNode byteLevel() {
         ObjectNode root = base();
         ArrayNode added = root.putArray("added_tokens");
         addedToken(added, 300, "<|begin_of_text|>", true);
@@ -43,7 +43,7 @@ final class TinyTokenizers {
     }
 
     /** Llama 2 style: Prepend and Replace normalizers, byte_fallback, an unknown token, a decoder sequence. */
-    static ObjectNode sentencePiece() {
+    public static ObjectNode sentencePiece() {
         ObjectNode root = base();
         ArrayNode added = root.putArray("added_tokens");
         addedToken(added, 0, "<unk>", true);
@@ -74,7 +74,7 @@ final class TinyTokenizers {
     }
 
     /** Lower-casing and Unicode normalizers, punctuation and digit splitting, subword prefix and word suffix. */
-    static ObjectNode wordPieceLike() {
+    public static ObjectNode wordPieceLike() {
         ObjectNode root = base();
         root.putArray("added_tokens");
         ObjectNode norm = root.putObject("normalizer").put("type", "Sequence");
@@ -106,7 +106,7 @@ final class TinyTokenizers {
     }
 
     /** Metaspace pre-tokenizer and decoder, Whitespace splitting. */
-    static ObjectNode metaspace() {
+    public static ObjectNode metaspace() {
         ObjectNode root = base();
         root.putArray("added_tokens");
         ObjectNode pre = root.putObject("pre_tokenizer").put("type", "Sequence");
