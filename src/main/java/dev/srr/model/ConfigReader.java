@@ -99,10 +99,29 @@ public final class ConfigReader {
         }
         String dtype = root.optText("dtype", root.optText("torch_dtype", "float32"));
         int[] eos = root.intOrIntArray("eos_token_id", 0, vocab - 1);
+        int maxPositions = root.optInt("max_position_embeddings", 4096, 1, MAX);
         return new ModelConfig(type, vocab, hidden, intermediate, layers, heads, kvHeads, headDim,
-                (float) root.optNumber("rms_norm_eps", 1e-6, 0, ANY), rope(),
-                root.optInt("max_position_embeddings", 4096, 1, MAX), root.optBool("tie_word_embeddings", false),
-                attentionBias, type.equals("qwen3"), window, dtype, root.optInt("bos_token_id", -1, 0, vocab - 1), eos);
+                (float) root.optNumber("rms_norm_eps", 1e-6, 0, ANY), rope(headDim, maxPositions), maxPositions,
+                root.optBool("tie_word_embeddings", false), attentionBias, type.equals("qwen3"), window, dtype,
+                root.optInt("bos_token_id", -1, 0, vocab - 1), eos);
+    }
+
+    /**
+     * RoPE settings whose rotation angles (position x inverse frequency, in float32) stay finite for every position
+     * the model takes: the largest inverse frequency is 1 for a base of at least 1, up to 1 / theta^((d-2)/d)
+     * below that, and scaling divides it by up to the factor. A cos or sin of an infinite angle is NaN, which would
+     * turn every hidden state into NaN without a word.
+     */
+    private RopeScaling rope(int headDim, int maxPositions) {
+        RopeScaling rope = rope();
+        double largest = Math.max(1.0, 1.0 / Math.pow(rope.theta(), (headDim - 2.0) / headDim))
+                * Math.max(1.0, 1.0 / rope.factor());
+        if (!(largest * maxPositions < Float.MAX_VALUE)) {
+            String field = rope.factor() < 1 ? "factor" : "rope_theta";
+            throw new SrrException(root.file() + ": RoPE " + field + " (theta " + rope.theta() + ", factor " + rope.factor()
+                    + ") makes rotation angles overflow float32 before position " + maxPositions);
+        }
+        return rope;
     }
 
     private RopeScaling rope() {
