@@ -64,6 +64,13 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String[] names = {"--layers", "--hidden", "--intermediate", "--heads", "--kv-heads", "--vocab"};
+        Integer[] values = {layers, hidden, intermediate, heads, kvHeads, vocab};
+        for (int i = 0; i < names.length; i++) {
+            // a checkpoint with a zero or negative size is one srr itself would refuse to read
+            if (values[i] != null && values[i] < 1) throw new SrrException(names[i] + " must be at least 1, got " + values[i]);
+        }
+        if (shardMb < 1) throw new SrrException("--shard-mb must be at least 1, got " + shardMb);
         SynthPreset p = SynthPreset.named(like).with(layers, hidden, intermediate, heads, kvHeads, vocab);
         if (tie != null) p = p.withTiedEmbeddings(tie);
         if (p.hidden() % p.heads() != 0 || p.heads() % p.kvHeads() != 0) {
