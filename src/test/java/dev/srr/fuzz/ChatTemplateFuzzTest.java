@@ -1,5 +1,6 @@
 package dev.srr.fuzz;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import dev.srr.io.Json;
 import dev.srr.tokenizer.ModelTokenizer;
 
@@ -24,6 +25,13 @@ class ChatTemplateFuzzTest {
     private static final long BASE_BUDGET = 192L << 20;
     private static final long BUDGET_PER_BYTE = 16L << 10;
 
+    @DictionaryEntries({
+            "{%", "%}", "{{", "}}", "{%-", "-%}", "{#", "#}", "for ", "endfor", "if ", "endif", "elif", "else",
+            "set ", "macro ", "endmacro", "call ", "range(", "namespace(", "loop.index0", "loop.last", "messages",
+            "message['content']", "add_generation_prompt", "raise_exception(", "|tojson", "|length", "|join(",
+            "|trim", ".strip()", ".split(", ".startswith(", "* 1000000", "~", "\"chat_template\"", "\"bos_token\"",
+            "\"role\"", "\"content\"", "0", "-1", "1e-300", "1e-45", "1e308", "1e999", "2147483647", "2147483648",
+            "4294967296", "9223372036854775807", "18446744073709551616", "-0.0", "0.5", "null", "true", "[]", "{}"})
     @ReaderFuzzTest
     void fuzz(byte[] data) {
         ReaderProperty.check(data.length, null, BASE_BUDGET + BUDGET_PER_BYTE * data.length, () -> read(data));

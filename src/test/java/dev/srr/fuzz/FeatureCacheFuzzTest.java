@@ -1,5 +1,6 @@
 package dev.srr.fuzz;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import dev.srr.engine.Pooling;
 import dev.srr.rank.FeatureCache;
 
@@ -10,6 +11,12 @@ import java.io.IOException;
  * training and evaluation read them; an accepted cache must be readable throughout.
  */
 class FeatureCacheFuzzTest {
+    @DictionaryEntries({
+            "\"srr.features\"", "\\\"hidden_size\\\"", "\\\"num_layers\\\"", "\\\"layers\\\"", "\\\"poolings\\\"",
+            "\\\"counts\\\"", "\\\"ids\\\"", "\\\"mean\\\"", "\\\"last\\\"", "\"dtype\"", "\"shape\"",
+            "\"data_offsets\"", "\"F32\"", "\"__metadata__\"", "0", "-1", "1e-300", "1e-45", "1e308", "1e999",
+            "2147483647", "2147483648", "4294967296", "9223372036854775807", "18446744073709551616", "-0.0", "0.5",
+            "null", "true", "[]", "{}"})
     @ReaderFuzzTest
     void fuzz(byte[] data) {
         ReaderProperty.check(data.length, "features.safetensors", () -> read(data));

@@ -1,5 +1,6 @@
 package dev.srr.fuzz;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import dev.srr.model.ConfigReader;
 import dev.srr.model.ModelConfig;
 
@@ -13,6 +14,15 @@ import java.nio.file.Path;
  * finite up to the last position.
  */
 class ModelConfigFuzzTest {
+    @DictionaryEntries({
+            "\"model_type\"", "\"vocab_size\"", "\"hidden_size\"", "\"intermediate_size\"", "\"num_hidden_layers\"",
+            "\"num_attention_heads\"", "\"num_key_value_heads\"", "\"head_dim\"", "\"rms_norm_eps\"",
+            "\"max_position_embeddings\"", "\"rope_theta\"", "\"rope_scaling\"", "\"rope_parameters\"",
+            "\"rope_type\"", "\"factor\"", "\"low_freq_factor\"", "\"high_freq_factor\"",
+            "\"original_max_position_embeddings\"", "\"sliding_window\"", "\"eos_token_id\"", "\"bos_token_id\"",
+            "\"llama3\"", "\"linear\"", "\"mistral\"", "\"qwen3\"", "0", "-1", "1e-300", "1e-45", "1e308", "1e999",
+            "2147483647", "2147483648", "4294967296", "9223372036854775807", "18446744073709551616", "-0.0", "0.5",
+            "null", "true", "[]", "{}"})
     @ReaderFuzzTest
     void fuzz(byte[] data) {
         ReaderProperty.check(data.length, "config.json", () -> read(data));

@@ -1,5 +1,6 @@
 package dev.srr.fuzz;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import dev.srr.rank.FeatureSpec;
 import dev.srr.rank.Ranker;
 import dev.srr.rank.RankerCheckpoint;
@@ -12,6 +13,12 @@ import java.nio.file.Path;
  * checkpoint must score a list of its feature dimension with finite scores, as srr rank and respond do.
  */
 class RankerCheckpointFuzzTest {
+    @DictionaryEntries({
+            "\"feature_dim\"", "\"proj_dim\"", "\"heads\"", "\"ff_dim\"", "\"tau\"", "\"dropout\"",
+            "\"standardize\"", "\"activation\"", "\"gelu\"", "\"relu\"", "\"feature_spec\"", "\"version\"",
+            "\"format\"", "\"srr-ranker\"", "\"dtype\"", "\"shape\"", "\"data_offsets\"", "\"F32\"", "0", "-1",
+            "1e-300", "1e-45", "1e308", "1e999", "2147483647", "2147483648", "4294967296", "9223372036854775807",
+            "18446744073709551616", "-0.0", "0.5", "null", "true", "[]", "{}"})
     @ReaderFuzzTest
     void fuzz(byte[] data) {
         ReaderProperty.check(data.length, "ranker", () -> read(data));

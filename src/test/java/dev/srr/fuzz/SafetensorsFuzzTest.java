@@ -1,5 +1,6 @@
 package dev.srr.fuzz;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import dev.srr.io.SafetensorsFile;
 import dev.srr.tensor.Tensor;
 
@@ -11,6 +12,10 @@ import java.nio.file.Path;
  * first and last element, so a header that lies about where data lies shows up as an out-of-bounds read.
  */
 class SafetensorsFuzzTest {
+    @DictionaryEntries({
+            "\"dtype\"", "\"shape\"", "\"data_offsets\"", "\"F32\"", "\"F16\"", "\"BF16\"", "\"__metadata__\"", "0",
+            "-1", "1e-300", "1e-45", "1e308", "1e999", "2147483647", "2147483648", "4294967296",
+            "9223372036854775807", "18446744073709551616", "-0.0", "0.5", "null", "true", "[]", "{}"})
     @ReaderFuzzTest
     void fuzz(byte[] data) {
         ReaderProperty.check(data.length, "model.safetensors", () -> read(data));

@@ -1,5 +1,6 @@
 package dev.srr.fuzz;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import dev.srr.tokenizer.Encoding;
 import dev.srr.tokenizer.ModelTokenizer;
 import dev.srr.tokenizer.StreamingDecoder;
@@ -14,6 +15,17 @@ import java.nio.charset.StandardCharsets;
  * and streamed, without any error: every id it hands out is one it knows.
  */
 class TokenizerFuzzTest {
+    @DictionaryEntries({
+            "\"type\"", "\"BPE\"", "\"NFKC\"", "\"Lowercase\"", "\"Prepend\"", "\"Replace\"", "\"Strip\"",
+            "\"Sequence\"", "\"Split\"", "\"ByteLevel\"", "\"Metaspace\"", "\"Digits\"", "\"Whitespace\"",
+            "\"WhitespaceSplit\"", "\"Punctuation\"", "\"TemplateProcessing\"", "\"ByteFallback\"", "\"Fuse\"",
+            "\"Regex\"", "\"String\"", "\"behavior\"", "\"Isolated\"", "\"MergedWithNext\"", "\"Contiguous\"",
+            "\"invert\"", "\"vocab\"", "\"merges\"", "\"added_tokens\"", "\"special_tokens\"", "\"ids\"",
+            "\"single\"", "\"SpecialToken\"", "\"unk_token\"", "\"byte_fallback\"", "\"continuing_subword_prefix\"",
+            "\"end_of_word_suffix\"", "\"ignore_merges\"", "\"lstrip\"", "\"rstrip\"", "\"single_word\"",
+            "\"normalized\"", "\"prepend_scheme\"", "\"replacement\"", "(a+)+", "\\p{L}", "<0x41>", "0", "-1",
+            "1e-300", "1e-45", "1e308", "1e999", "2147483647", "2147483648", "4294967296", "9223372036854775807",
+            "18446744073709551616", "-0.0", "0.5", "null", "true", "[]", "{}"})
     @ReaderFuzzTest
     void fuzz(byte[] data) {
         ReaderProperty.check(data.length, "tokenizer.json", () -> read(data));
