@@ -76,6 +76,10 @@ class FuzzSeedsTest {
             "RankerCheckpointFuzzTest", RankerCheckpointFuzzTest::read,
             "ChatTemplateFuzzTest", ChatTemplateFuzzTest::read);
 
+    /** Seeds made from reported bugs whose right result is an error (bug 22's right result is the ids). */
+    private static final java.util.Set<String> REFUSED = java.util.Set.of("seed-bug05-duplicate-name",
+            "seed-bug21-shape-overflow", "seed-bug23-zero-heads", "seed-bug23-zero-kv-heads");
+
     /**
      * Seeds of valid files are accepted whole (a harness that refused them would fuzz nothing but error paths);
      * the seeds made from reported bugs are refused with a user error.
@@ -85,7 +89,7 @@ class FuzzSeedsTest {
         for (var e : generate().entrySet()) {
             String target = e.getKey().substring(0, Math.max(0, e.getKey().indexOf("Inputs/")));
             if (!TARGETS.containsKey(target)) continue;
-            boolean bug = e.getKey().contains("seed-bug") && !e.getKey().contains("bug22");
+            boolean bug = REFUSED.stream().anyMatch(e.getKey()::endsWith);
             try {
                 TARGETS.get(target).read(e.getValue());
                 assertTrue(!bug, e.getKey() + " was accepted");
