@@ -27,6 +27,11 @@ import java.util.Map;
  */
 final class ChatTemplate {
 
+    /** Elements a list or map built while rendering may hold. */
+    private static final int MAX_COLLECTION = 1 << 20;
+    /** Characters a string built while rendering, and the rendered prompt, may hold. */
+    private static final long MAX_TEXT = 64L << 20;
+
     private final String source;
     private final String where;
     private final Map<String, Object> specialTokens;
@@ -61,6 +66,13 @@ final class ChatTemplate {
                 .withFailOnUnknownTokens(false)
                 // Jinja2 never renders the text of a message again: "{{ ... }}" inside content is literal
                 .withNestedInterpretationEnabled(false)
+                // Bounds on what one render may build, far above any chat prompt: a template (from the input file)
+                // that doubles a list or a string in a loop gets an error instead of exhausting the heap.
+                .withMaxListSize(MAX_COLLECTION)
+                .withMaxMapSize(MAX_COLLECTION)
+                .withMaxStringLength(MAX_TEXT)
+                .withMaxOutputSize(MAX_TEXT)
+                .withNodePreProcessor(new RenderDeadline())
                 .build();
         jinjava = new Jinjava(config);
         try {
@@ -117,12 +129,17 @@ final class ChatTemplate {
         context.put("tools", null);
         context.put("documents", null);
         JinjaFunctions.takeRaised();
-        RenderResult result;
+        RenderResult result = null;
+        RuntimeException failure = null;
+        RenderDeadline.start();
         try {
             result = jinjava.renderForResult(source, context);
         } catch (RuntimeException e) {
-            throw new SrrException(where + ": chat template failed: " + messageOf(e));
+            failure = e;
+        } finally {
+            if (RenderDeadline.stop()) throw new SrrException(where + ": " + new RenderDeadline.Expired().getMessage());
         }
+        if (failure != null) throw new SrrException(where + ": chat template failed: " + messageOf(failure));
         String raised = JinjaFunctions.takeRaised();
         if (raised != null) throw new SrrException(where + ": chat template raised: " + raised);
         for (TemplateError error : result.getErrors()) {

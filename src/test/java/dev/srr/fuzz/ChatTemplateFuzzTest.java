@@ -19,11 +19,12 @@ class ChatTemplateFuzzTest {
     private static final byte[] TOKENIZER = tokenizer();
 
     /**
-     * Jinjava allocates a few kilobytes for every expression it evaluates, and a template may print each message
-     * several times: a larger budget than the parsers', still far below what a runaway loop or string takes.
+     * A template is a program: nested loops over range() allocate in proportion to the time they run, which the
+     * render deadline bounds (4 s in the fuzzing JVM), while Jinjava's list, map, string and output limits bound
+     * what a render keeps. So this target checks time and retained memory (a 2 GB heap: an OutOfMemoryError is
+     * a finding), not a per-input allocation budget.
      */
-    private static final long BASE_BUDGET = 192L << 20;
-    private static final long BUDGET_PER_BYTE = 16L << 10;
+    private static final long NO_ALLOCATION_BUDGET = Long.MAX_VALUE;
 
     @DictionaryEntries({
             "{%", "%}", "{{", "}}", "{%-", "-%}", "{#", "#}", "for ", "endfor", "if ", "endif", "elif", "else",
@@ -34,7 +35,7 @@ class ChatTemplateFuzzTest {
             "4294967296", "9223372036854775807", "18446744073709551616", "-0.0", "0.5", "null", "true", "[]", "{}"})
     @ReaderFuzzTest
     void fuzz(byte[] data) {
-        ReaderProperty.check(data.length, null, BASE_BUDGET + BUDGET_PER_BYTE * data.length, () -> read(data));
+        ReaderProperty.check(data.length, null, NO_ALLOCATION_BUDGET, () -> read(data));
     }
 
     /** What the target does with one input; throws {@link dev.srr.SrrException} for input it refuses. */
