@@ -12,21 +12,25 @@ import java.util.function.BiConsumer;
  * reports as an error naming the file.
  */
 final class RenderDeadline implements BiConsumer<Node, JinjavaInterpreter> {
-    /** How long one render may take, in seconds: {@code -Dsrr.chatTemplate.seconds} (default 10). */
-    static final long LIMIT_SECONDS = Long.getLong("srr.chatTemplate.seconds", 10);
+    /** The property holding how long one render may take, in seconds (default 10), read at each render. */
+    static final String LIMIT_PROPERTY = "srr.chatTemplate.seconds";
 
     private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
 
     /** Thrown from inside Jinjava when the render on this thread has run out of time. */
     static final class Expired extends RuntimeException {
         Expired() {
-            super("chat template did not finish within " + LIMIT_SECONDS + " s", null, false, false);
+            super("chat template did not finish within " + limitSeconds() + " s", null, false, false);
         }
+    }
+
+    static long limitSeconds() {
+        return Math.max(1, Long.getLong(LIMIT_PROPERTY, 10));
     }
 
     /** Starts the clock for a render on this thread; {@link #stop} ends it. */
     static void start() {
-        DEADLINE.set(System.nanoTime() + LIMIT_SECONDS * 1_000_000_000L);
+        DEADLINE.set(System.nanoTime() + limitSeconds() * 1_000_000_000L);
     }
 
     /**

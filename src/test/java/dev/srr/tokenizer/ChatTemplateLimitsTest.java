@@ -3,6 +3,7 @@ package dev.srr.tokenizer;
 import dev.srr.SrrException;
 import dev.srr.fuzz.TinyTokenizers;
 import dev.srr.io.Json;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -11,13 +12,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A chat template that builds without bound (a list or string doubled in a loop) gets an error naming
- * tokenizer_config.json instead of exhausting the heap. (A template that loops for too long is stopped by the render
- * deadline; the fuzz targets' regression input {@code regression-nested-loops} shows it.)
+ * tokenizer_config.json instead of exhausting the heap, and one that loops for hours is stopped at the render
+ * deadline.
  */
 class ChatTemplateLimitsTest {
     @TempDir
@@ -29,11 +31,33 @@ class ChatTemplateLimitsTest {
             "{% set x = 'ab' %}{% for i in range(60) %}{% set x = x ~ x %}{% endfor %}{{ x|length }}",
     })
     void aTemplateThatGrowsWithoutBoundIsAnError(String template) throws IOException {
+        SrrException e = assertThrows(SrrException.class, () -> render(template));
+        assertTrue(e.getMessage().contains("tokenizer_config.json"), e.getMessage());
+    }
+
+    @Test
+    void aTemplateThatLoopsForHoursStopsAtTheDeadline() throws IOException {
+        String before = System.getProperty(RenderDeadline.LIMIT_PROPERTY);
+        System.setProperty(RenderDeadline.LIMIT_PROPERTY, "1");
+        try {
+            long start = System.nanoTime();
+            SrrException e = assertThrows(SrrException.class, () -> render("{% for a in range(1000) %}{% for b in range(1000) %}"
+                    + "{% for c in range(1000) %}{{ c }}{% endfor %}{% endfor %}{% endfor %}"));
+            assertTrue(e.getMessage().contains("tokenizer_config.json") && e.getMessage().contains("did not finish within 1 s"),
+                    e.getMessage());
+            assertTrue(System.nanoTime() - start < 8_000_000_000L, "stopped late");
+            // the limit is per render: an ordinary template right after renders as usual
+            assertEquals("<|user|>hi", render("{% for m in messages %}<|{{ m.role }}|>{{ m.content }}{% endfor %}"));
+        } finally {
+            if (before == null) System.clearProperty(RenderDeadline.LIMIT_PROPERTY);
+            else System.setProperty(RenderDeadline.LIMIT_PROPERTY, before);
+        }
+    }
+
+    private String render(String template) throws IOException {
         Files.writeString(dir.resolve("tokenizer.json"), Json.write(TinyTokenizers.byteLevel()));
         Files.writeString(dir.resolve("tokenizer_config.json"), Json.write(Json.MAPPER.createObjectNode().put("chat_template", template)));
         ModelTokenizer t = ModelTokenizer.load(dir);
-        var messages = Json.parse("[{\"role\": \"user\", \"content\": \"hi\"}]", "messages");
-        SrrException e = assertThrows(SrrException.class, () -> t.renderChat(messages, true));
-        assertTrue(e.getMessage().contains("tokenizer_config.json"), e.getMessage());
+        return t.renderChat(Json.parse("[{\"role\": \"user\", \"content\": \"hi\"}]", "messages"), false);
     }
 }
