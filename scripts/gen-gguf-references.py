@@ -18,6 +18,9 @@ What it writes, and the reference behind each:
   tokenizer-llama-spm.gguf / .jsonl.gz
                        a SentencePiece-style ("llama") vocabulary with scores and no merges, and the ids that
                        transformers' GGUF tokenizer loading gives for the golden tokenizer cases and more strings.
+  ../dev/srr/fuzz/GgufFuzzTestInputs/fuzz/gguf-*
+                       two small valid GGUF files (llama with a byte-level tokenizer and Q8_0/Q4_0 tensors; qwen2 in
+                       F16 with biases and a SentencePiece-style vocabulary) as seeds for the GGUF fuzz target.
   smollm2-dequant.json SHA-256 of every SmolLM2 tensor dequantized by gguf.quants.dequantize (float32, little-endian).
   smollm2-tokens.jsonl.gz strings -> ids from Hugging Face tokenizers built from the GGUF the way transformers does
                        (and with SmolLM's own digit-splitting pre-tokenizer) and from llama.cpp (llama-cpp-python).
@@ -499,16 +502,70 @@ def spm_tokenizer(shared):
                                ensure_ascii=False) + "\n")
 
 
+def fuzz_seeds():
+    """Small valid GGUF files as seeds for the GGUF fuzz target: a 1-layer llama with a byte-level tokenizer and
+    Q8_0/Q4_K/Q6_K tensors, and a 1-layer qwen2 in F16 with biases and a SentencePiece-style vocabulary."""
+    seeds = os.path.join(ROOT, "src", "test", "resources", "dev", "srr", "fuzz", "GgufFuzzTestInputs", "fuzz")
+    os.makedirs(seeds, exist_ok=True)
+    rng = np.random.default_rng(5)
+    for name, arch, tok, qtypes in (("gguf-llama-bytelevel", "llama", "gpt2", (Q.Q8_0, Q.Q4_0)),
+                                    ("gguf-qwen2-sentencepiece", "qwen2", "llama", (Q.F16,))):
+        d, ff, heads, kv, vocab = 32, 64, 2, 1, 12
+        w = gguf.GGUFWriter(os.path.join(seeds, name), arch)
+        w.add_context_length(64)
+        w.add_embedding_length(d)
+        w.add_block_count(1)
+        w.add_feed_forward_length(ff)
+        w.add_head_count(heads)
+        w.add_head_count_kv(kv)
+        w.add_rope_freq_base(10000.0)
+        w.add_layer_norm_rms_eps(1e-6)
+        w.add_tokenizer_model(tok)
+        if tok == "gpt2":
+            tokens = ["<s>", "</s>", "a", "b", "c", "\u0120", "ab", "\u0120a", "1", "2", "abc", "\u0120ab"]
+            w.add_tokenizer_pre("smollm")
+            w.add_token_merges(["a b", "\u0120 a", "ab c", "\u0120a b"])
+        else:
+            tokens = ["<unk>", "<s>", "</s>", "\u2581", "a", "b", "\u2581a", "ab", "<0x0A>", "c", "\u2581ab", "abc"]
+            w.add_token_scores([0.0] + [-float(i) for i in range(1, vocab)])
+        w.add_token_list(tokens)
+        w.add_token_types([3, 3] + [1] * (vocab - 2) if tok == "gpt2" else [2, 3, 3] + [1] * (vocab - 3))
+        w.add_bos_token_id(1 if tok == "llama" else 0)
+        w.add_eos_token_id(2 if tok == "llama" else 1)
+        w.add_chat_template("{% for m in messages %}<|{{ m.role }}|>{{ m.content }}{% endfor %}")
+        shapes = {"token_embd.weight": (vocab, d), "output_norm.weight": (d,), "blk.0.attn_norm.weight": (d,),
+                  "blk.0.ffn_norm.weight": (d,), "blk.0.attn_q.weight": (d, d), "blk.0.attn_k.weight": (d // heads, d),
+                  "blk.0.attn_v.weight": (d // heads, d), "blk.0.attn_output.weight": (d, d),
+                  "blk.0.ffn_gate.weight": (ff, d), "blk.0.ffn_up.weight": (ff, d), "blk.0.ffn_down.weight": (d, ff)}
+        if arch == "qwen2":
+            shapes.update({"blk.0.attn_q.bias": (d,), "blk.0.attn_k.bias": (d // heads,), "blk.0.attn_v.bias": (d // heads,)})
+        for i, (t, shape) in enumerate(shapes.items()):
+            x = rng.standard_normal(shape).astype(np.float32)
+            q = qtypes[i % len(qtypes)]
+            if len(shape) == 1 or q == Q.F32:
+                w.add_tensor(t, x)
+            elif q == Q.F16:
+                w.add_tensor(t, x.astype(np.float16))
+            else:
+                w.add_tensor(t, quantize(x, q), raw_dtype=q)
+        w.write_header_to_file()
+        w.write_kv_data_to_file()
+        w.write_tensors_to_file()
+        w.close()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
-    ap.add_argument("--only", choices=["tiny", "blocks", "smollm2", "spm"])
+    ap.add_argument("--only", choices=["tiny", "blocks", "smollm2", "spm", "fuzz"])
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     if a.only in (None, "blocks"):
         write_blocks(os.path.join(OUT, "blocks.gguf"), os.path.join(OUT, "blocks-metadata.json"))
     if a.only in (None, "tiny"):
         tiny(a.shared)
+    if a.only in (None, "fuzz"):
+        fuzz_seeds()
     if a.only in (None, "spm"):
         spm_tokenizer(a.shared)
     if a.only in (None, "smollm2"):

@@ -72,6 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (repeat < 1) throw new dev.srr.SrrException("--repeat must be at least 1");
+        int[] encodeShape = encode.equals("0") ? null : encodeShape(encode);
         err = spec.commandLine().getErr();
         Map<String, Object> report = new LinkedHashMap<>();
         Map<String, Object> tests = new LinkedHashMap<>();
@@ -96,10 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (pp > 0) tests.put("pp" + pp, run("pp" + pp, () -> b.prefill(pp)));
             if (tg > 0) tests.put("tg" + tg, run("tg" + tg, () -> b.decode(tg, 1, 0)));
             if (tg > 0 && k > 1) tests.put("tg" + tg + "_k" + k, run("tg" + tg + " k=" + k, () -> b.decode(tg, k, kPrompt)));
-            if (!encode.equals("0")) {
-                String[] parts = encode.toLowerCase().split("x");
-                int lists = Integer.parseInt(parts[0]);
-                int len = Integer.parseInt(parts[1]);
+            if (encodeShape != null) {
+                int lists = encodeShape[0];
+                int len = encodeShape[1];
                 int quarter = c.quarterLayer();
                 Stats q = run("encode " + encode + " @" + quarter, () -> b.encode(lists, len, quarter));
                 Stats full = run("encode " + encode + " @" + c.numLayers(), () -> b.encode(lists, len, c.numLayers()));
@@ -130,6 +130,21 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Bytes a decode step streams: every layer's matrices plus the output projection (one embedding row is noise). */
+    /** {@code --encode LISTSxTOKENS}, both positive, checked before the model is loaded. */
+    static int[] encodeShape(String text) {
+        String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x", -1);
+        try {
+            if (parts.length == 2) {
+                int lists = Integer.parseInt(parts[0].strip());
+                int tokens = Integer.parseInt(parts[1].strip());
+                if (lists > 0 && tokens > 0) return new int[]{lists, tokens};
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the other malformed shapes
+        }
+        throw new dev.srr.SrrException("--encode: '" + text + "' is not LISTSxTOKENS with two positive numbers (e.g. 8x256), or 0");
+    }
+
     static long decodeBytes(ModelConfig c, Weights w) {
         long bytes = 0;
         for (Map.Entry<String, Tensor> e : w.all().entrySet()) {

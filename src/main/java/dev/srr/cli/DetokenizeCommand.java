@@ -37,7 +37,7 @@ public final class DetokenizeCommand implements Runnable {
         spec.commandLine().getOut().println(tokenizer.decode(parsed, skipSpecial));
     }
 
-    static int[] parseIds(String text, int vocabSize) {
+    static int[] parseIds(String text, long vocabSize) {
         String trimmed = text.strip();
         if (trimmed.startsWith("[") && trimmed.endsWith("]")) trimmed = trimmed.substring(1, trimmed.length() - 1);
         if (trimmed.isBlank()) return new int[0];

@@ -65,6 +65,7 @@ public final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (limit != null && limit < 1) throw new SrrException("--limit must be at least 1, got " + limit);
         List<SafetyList> lists = ListDataset.read(data).lists().stream().filter(l -> !l.candidates().isEmpty()).toList();
         if (limit != null) lists = lists.subList(0, Math.min(limit, lists.size()));
         if (lists.isEmpty()) throw new SrrException(data + ": no list has candidates");

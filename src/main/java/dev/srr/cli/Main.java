@@ -1,6 +1,7 @@
 package dev.srr.cli;
 
 import dev.srr.SrrException;
+import dev.srr.Warnings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,20 +36,27 @@ public final class Main implements Runnable {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs one command line with the given streams and returns its exit code (used by tests too). */
+    /**
+     * Runs one command line with the given streams and returns its exit code (used by tests too): 0 on success,
+     * 2 with one {@code srr: error: <message>} line for a problem with the input ({@link SrrException});
+     * warnings about the input go to {@code err} as {@code srr: warning: <message>} lines.
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             if (ex instanceof SrrException) {
-                line.getErr().println("srr: error: " + ex.getMessage());
+                line.getErr().println("srr: error: " + SrrException.oneLine(ex.getMessage()));
                 line.getErr().flush();
                 return 2;
             }
             throw ex;
         });
-        int code = cl.execute(args);
+        int code;
+        try (Warnings.Scope ignored = Warnings.to(err)) {
+            code = cl.execute(args);
+        }
         out.flush();
         err.flush();
         return code;

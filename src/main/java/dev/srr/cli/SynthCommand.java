@@ -64,13 +64,27 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String[] names = {"--layers", "--hidden", "--intermediate", "--heads", "--kv-heads", "--vocab"};
+        Integer[] values = {layers, hidden, intermediate, heads, kvHeads, vocab};
+        for (int i = 0; i < names.length; i++) {
+            // a checkpoint with a zero or negative size is one srr itself would refuse to read
+            if (values[i] != null && values[i] < 1) throw new SrrException(names[i] + " must be at least 1, got " + values[i]);
+        }
+        if (shardMb < 1) throw new SrrException("--shard-mb must be at least 1, got " + shardMb);
         SynthPreset p = SynthPreset.named(like).with(layers, hidden, intermediate, heads, kvHeads, vocab);
         if (tie != null) p = p.withTiedEmbeddings(tie);
         if (p.hidden() % p.heads() != 0 || p.heads() % p.kvHeads() != 0) {
             throw new SrrException("--hidden must be a multiple of --heads, and --heads a multiple of --kv-heads");
         }
-        if (tokenizer != null && !Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
-            throw new SrrException(tokenizer + ": no tokenizer.json");
+        if (tokenizer != null) {
+            // read whole before anything is written, so a broken tokenizer never lands in a new checkpoint
+            dev.srr.io.InputFiles.requireFolder(tokenizer, "a folder with tokenizer.json");
+            if (!Files.exists(tokenizer.resolve("tokenizer.json"))) throw new SrrException(tokenizer + ": no tokenizer.json");
+            long ids = dev.srr.tokenizer.ModelTokenizer.load(tokenizer).tokenizer().vocabSize();
+            if (ids > p.vocab()) {
+                throw new SrrException(tokenizer.resolve("tokenizer.json") + ": ids reach " + (ids - 1)
+                        + ", beyond the synthesized vocabulary of " + p.vocab() + " (--vocab)");
+            }
         }
         DType dt = DType.parse(dtype);
         PrintWriter err = spec.commandLine().getErr();

@@ -3,6 +3,7 @@ package dev.srr.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srr.SrrException;
+import dev.srr.io.InputFiles;
 import dev.srr.io.Json;
 import dev.srr.tokenizer.Encoding;
 import dev.srr.tokenizer.ModelTokenizer;
@@ -84,11 +85,14 @@ public final class TokenizeCommand implements Runnable {
 
     /** Each non-blank line is one JSON string literal. */
     private static List<String> readLines(Path file) {
+        InputFiles.requireNotFolder(file);
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
         } catch (NoSuchFileException e) {
             throw new SrrException(file + ": file not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new SrrException(file + ": not UTF-8 text (one JSON string per line was expected)");
         } catch (IOException e) {
             throw new SrrException(file + ": cannot read: " + e.getMessage());
         }

@@ -24,7 +24,7 @@ public record Checkpoint(Path source, ModelConfig config, Weights weights) imple
             throw new SrrException(path + (Files.exists(path) ? ": not a checkpoint folder or GGUF file" : ": not found"));
         }
         Path configFile = path.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) throw new SrrException(path + ": no config.json");
+        if (!Files.exists(configFile)) throw new SrrException(path + ": no config.json");
         ModelConfig config = ConfigReader.read(configFile);
         Weights weights = Weights.open(path);
         try {

@@ -1,42 +1,43 @@
 package dev.srr.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
+import dev.srr.io.InputFiles;
 import dev.srr.io.Json;
+import dev.srr.io.JsonFields;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Reads a Hugging Face {@code config.json} into a {@link ModelConfig}. Accepts both the older keys
  * ({@code rope_theta}, {@code rope_scaling}) and the {@code rope_parameters} block that transformers 5
- * writes. Every wrong or missing field is reported with the file and the field name.
+ * writes. Every number is checked against what it must be before anything uses it (head counts that divide,
+ * sizes whose products fit, token ids inside the vocabulary, RoPE parameters the formulas can use); every
+ * wrong or missing field is an {@link SrrException} naming the file and the field.
  */
 public final class ConfigReader {
     public static final Set<String> FAMILIES = Set.of("llama", "qwen2", "qwen3", "mistral");
     public static final Set<String> ROPE_TYPES = Set.of("default", "linear", "llama3");
+    private static final int MAX = Integer.MAX_VALUE;
+    private static final double ANY = Double.MAX_VALUE;
+    private static final double POSITIVE = Double.MIN_VALUE;
 
-    private final Path file;
-    private final JsonNode root;
+    private final JsonFields root;
 
-    private ConfigReader(Path file, JsonNode root) {
-        this.file = file;
+    private ConfigReader(JsonFields root) {
         this.root = root;
     }
 
-    /** Reads {@code config.json} and, when present beside it, eos ids from {@code generation_config.json}. */
+    /** Reads {@code config.json} and, when present beside it, bos/eos ids from {@code generation_config.json}. */
     public static ModelConfig read(Path configFile) {
-        JsonNode root = Json.read(configFile);
-        if (!root.isObject()) throw new SrrException(configFile + ": expected a JSON object");
-        ModelConfig config = new ConfigReader(configFile, root).parse(null);
+        ModelConfig config = new ConfigReader(JsonFields.of(configFile, Json.read(configFile))).parse(null);
         Path gen = configFile.resolveSibling("generation_config.json");
-        if (Files.isRegularFile(gen)) {
-            JsonNode g = Json.read(gen);
-            int[] eos = new ConfigReader(gen, g).idList("eos_token_id");
-            int bos = new ConfigReader(gen, g).optInt("bos_token_id", config.bosTokenId());
+        if (Files.exists(gen)) {
+            InputFiles.requireNotFolder(gen);
+            JsonFields g = JsonFields.of(gen, Json.read(gen));
+            int[] eos = g.intOrIntArray("eos_token_id", 0, config.vocabSize() - 1);
+            int bos = g.optInt("bos_token_id", config.bosTokenId(), 0, config.vocabSize() - 1);
             if (eos.length > 0 || bos != config.bosTokenId()) {
                 config = new ModelConfig(config.modelType(), config.vocabSize(), config.hiddenSize(),
                         config.intermediateSize(), config.numLayers(), config.numHeads(), config.numKvHeads(),
@@ -50,142 +51,106 @@ public final class ConfigReader {
 
     /** Parses a config whose model_type may be absent (legacy tiny configs), taking {@code defaultType}. */
     public static ModelConfig read(Path configFile, String defaultType) {
-        JsonNode root = Json.read(configFile);
-        if (!root.isObject()) throw new SrrException(configFile + ": expected a JSON object");
-        return new ConfigReader(configFile, root).parse(defaultType);
+        return new ConfigReader(JsonFields.of(configFile, Json.read(configFile))).parse(defaultType);
     }
 
     private ModelConfig parse(String defaultType) {
-        String type = optText("model_type", defaultType);
-        if (type == null) throw new SrrException(file + ": missing field 'model_type'");
+        String type = root.optText("model_type", defaultType);
+        if (type == null) throw new SrrException(root.file() + ": missing field 'model_type'");
         if (!FAMILIES.contains(type)) {
-            throw new SrrException(file + ": model_type '" + type + "' is not supported (srr runs " + String.join(", ", FAMILIES.stream().sorted().toList()) + ")");
+            throw new SrrException(root.file() + ": model_type '" + type + "' is not supported (srr runs "
+                    + String.join(", ", FAMILIES.stream().sorted().toList()) + ")");
         }
-        int hidden = reqInt("hidden_size");
-        int heads = reqInt("num_attention_heads");
-        int kvHeads = optInt("num_key_value_heads", heads);
-        int layers = reqInt("num_hidden_layers");
-        int headDim = optInt("head_dim", 0);
-        if (headDim == 0) {
-            if (hidden % heads != 0) throw new SrrException(file + ": hidden_size " + hidden + " is not divisible by num_attention_heads " + heads + " and no head_dim is given");
+        int vocab = root.requiredInt("vocab_size", 1, MAX);
+        int hidden = root.requiredInt("hidden_size", 1, MAX);
+        int intermediate = root.requiredInt("intermediate_size", 1, MAX);
+        int layers = root.requiredInt("num_hidden_layers", 1, MAX);
+        int heads = root.requiredInt("num_attention_heads", 1, MAX);
+        int kvHeads = root.optInt("num_key_value_heads", heads, 1, heads);
+        if (heads % kvHeads != 0) {
+            throw root.error("num_key_value_heads", "(" + kvHeads + ") must divide num_attention_heads (" + heads + ")");
+        }
+        int headDim;
+        if (root.has("head_dim")) {
+            headDim = root.requiredInt("head_dim", 2, MAX);
+        } else {
+            if (hidden % heads != 0) {
+                throw new SrrException(root.file() + ": hidden_size " + hidden + " is not divisible by num_attention_heads "
+                        + heads + " and no head_dim is given");
+            }
             headDim = hidden / heads;
         }
-        if (heads % kvHeads != 0) throw new SrrException(file + ": num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kvHeads);
-        if (headDim % 2 != 0) throw new SrrException(file + ": head_dim " + headDim + " must be even for rotary embeddings");
-        for (String f : new String[]{"hidden_size", "num_attention_heads", "num_hidden_layers", "vocab_size", "intermediate_size"}) {
-            if (reqInt(f) <= 0) throw new SrrException(file + ": field '" + f + "' must be positive");
+        if (headDim % 2 != 0) throw root.error("head_dim", "must be even for rotary embeddings, got " + headDim);
+        // q and k/v widths index flat arrays: they must fit in an int, or kernels would wrap around
+        if ((long) heads * headDim > MAX) {
+            throw root.error("num_attention_heads", "x head_dim (" + heads + " x " + headDim + ") is too large");
         }
-        String act = optText("hidden_act", "silu");
-        if (!act.equals("silu")) throw new SrrException(file + ": hidden_act '" + act + "' is not supported (srr runs silu)");
-        if (optBool("mlp_bias", false)) throw new SrrException(file + ": mlp_bias true is not supported");
+        String act = root.optText("hidden_act", "silu");
+        if (!act.equals("silu")) throw root.error("hidden_act", "'" + act + "' is not supported (srr runs silu)");
+        if (root.optBool("mlp_bias", false)) throw root.error("mlp_bias", "true is not supported");
 
         boolean qwen2 = type.equals("qwen2");
-        boolean attentionBias = qwen2 || optBool("attention_bias", false);
+        boolean attentionBias = qwen2 || root.optBool("attention_bias", false);
         int window = 0;
         if (type.equals("mistral")) {
-            window = optInt("sliding_window", 0);
-        } else if (optBool("use_sliding_window", false)) {
-            throw new SrrException(file + ": use_sliding_window true is not supported for " + type);
+            window = root.optInt("sliding_window", 0, 0, MAX);
+        } else if (root.optBool("use_sliding_window", false)) {
+            throw root.error("use_sliding_window", "true is not supported for " + type);
         }
-        String dtype = optText("dtype", optText("torch_dtype", "float32"));
-        int[] eos = idList("eos_token_id");
-        return new ModelConfig(type, reqInt("vocab_size"), hidden, reqInt("intermediate_size"), layers, heads, kvHeads,
-                headDim, (float) optDouble("rms_norm_eps", 1e-6), rope(), optInt("max_position_embeddings", 4096),
-                optBool("tie_word_embeddings", false), attentionBias, type.equals("qwen3"), window, dtype,
-                optInt("bos_token_id", -1), eos);
+        String dtype = root.optText("dtype", root.optText("torch_dtype", "float32"));
+        int[] eos = root.intOrIntArray("eos_token_id", 0, vocab - 1);
+        int maxPositions = root.optInt("max_position_embeddings", 4096, 1, MAX);
+        return new ModelConfig(type, vocab, hidden, intermediate, layers, heads, kvHeads, headDim,
+                (float) root.optNumber("rms_norm_eps", 1e-6, 0, ANY), rope(headDim, maxPositions), maxPositions,
+                root.optBool("tie_word_embeddings", false), attentionBias, type.equals("qwen3"), window, dtype,
+                root.optInt("bos_token_id", -1, 0, vocab - 1), eos);
+    }
+
+    /**
+     * RoPE settings whose rotation angles (position x inverse frequency, in float32) stay finite for every position
+     * the model takes: the largest inverse frequency is 1 for a base of at least 1, up to 1 / theta^((d-2)/d)
+     * below that, and scaling divides it by up to the factor. A cos or sin of an infinite angle is NaN, which would
+     * turn every hidden state into NaN without a word.
+     */
+    private RopeScaling rope(int headDim, int maxPositions) {
+        RopeScaling rope = rope();
+        double largest = Math.max(1.0, 1.0 / Math.pow(rope.theta(), (headDim - 2.0) / headDim))
+                * Math.max(1.0, 1.0 / rope.factor());
+        if (!(largest * maxPositions < Float.MAX_VALUE)) {
+            String field = rope.factor() < 1 ? "factor" : "rope_theta";
+            throw new SrrException(root.file() + ": RoPE " + field + " (theta " + rope.theta() + ", factor " + rope.factor()
+                    + ") makes rotation angles overflow float32 before position " + maxPositions);
+        }
+        return rope;
     }
 
     private RopeScaling rope() {
-        JsonNode params = root.get("rope_parameters");
-        String where;
-        JsonNode block;
+        JsonFields block;
         double theta;
-        if (params != null && !params.isNull()) {
-            if (!params.isObject()) throw new SrrException(file + ": field 'rope_parameters' must be an object");
-            where = "rope_parameters";
-            block = params;
-            theta = number(params, "rope_parameters.rope_theta", optDouble("rope_theta", 10000.0));
+        if (root.has("rope_parameters")) {
+            block = root.object("rope_parameters");
+            theta = block.has("rope_theta") ? block.requiredNumber("rope_theta", POSITIVE, ANY)
+                    : root.optNumber("rope_theta", 10000.0, POSITIVE, ANY);
         } else {
-            where = "rope_scaling";
-            block = root.get("rope_scaling");
-            if (block != null && !block.isNull() && !block.isObject()) throw new SrrException(file + ": field 'rope_scaling' must be an object or null");
-            theta = optDouble("rope_theta", 10000.0);
+            block = root.optObject("rope_scaling");
+            theta = root.optNumber("rope_theta", 10000.0, POSITIVE, ANY);
         }
-        if (block == null || block.isNull()) return RopeScaling.plain(theta);
-        JsonNode typeNode = block.has("rope_type") ? block.get("rope_type") : block.get("type");
-        String type = typeNode == null || typeNode.isNull() ? "default" : typeNode.asText();
+        if (block == null) return RopeScaling.plain(theta);
+        String typeField = block.has("rope_type") ? "rope_type" : "type";
+        String type = block.optText(typeField, "default");
         if (!ROPE_TYPES.contains(type)) {
-            throw new SrrException(file + ": " + where + " type '" + type + "' is not supported (srr implements default, linear, llama3)");
+            throw block.error(typeField, "'" + type + "' is not supported (srr implements default, linear, llama3)");
         }
-        double factor = number(block, where + ".factor", 1.0);
-        if (!type.equals("default") && !block.has("factor")) throw new SrrException(file + ": " + where + " of type " + type + " needs 'factor'");
-        return new RopeScaling(type, theta, factor, number(block, where + ".low_freq_factor", 1.0),
-                number(block, where + ".high_freq_factor", 4.0),
-                (int) number(block, where + ".original_max_position_embeddings", 8192));
-    }
-
-    private double number(JsonNode block, String field, double dflt) {
-        String key = field.substring(field.indexOf('.') + 1);
-        JsonNode v = block.get(key);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.isNumber()) throw new SrrException(file + ": field '" + field + "' must be a number, got " + v.getNodeType().name().toLowerCase());
-        return v.asDouble();
-    }
-
-    private int reqInt(String field) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) throw new SrrException(file + ": missing field '" + field + "'");
-        return intValue(v, field);
-    }
-
-    private int optInt(String field, int dflt) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) return dflt;
-        return intValue(v, field);
-    }
-
-    private int intValue(JsonNode v, String field) {
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new SrrException(file + ": field '" + field + "' must be an integer, got " + describe(v));
+        if (type.equals("default")) return RopeScaling.plain(theta);
+        double factor = block.requiredNumber("factor", POSITIVE, ANY);
+        if (type.equals("linear")) return new RopeScaling(type, theta, factor, 1, 4, 8192);
+        double low = block.optNumber("low_freq_factor", 1.0, POSITIVE, ANY);
+        double high = block.optNumber("high_freq_factor", 4.0, POSITIVE, ANY);
+        // llama3 blends between the two wavelengths by (x - low) / (high - low)
+        if (!(high > low)) {
+            throw block.error("high_freq_factor", "(" + high + ") must be greater than low_freq_factor (" + low + ")");
         }
-        return v.asInt();
-    }
-
-    private double optDouble(String field, double dflt) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.isNumber()) throw new SrrException(file + ": field '" + field + "' must be a number, got " + describe(v));
-        return v.asDouble();
-    }
-
-    private boolean optBool(String field, boolean dflt) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.isBoolean()) throw new SrrException(file + ": field '" + field + "' must be true or false, got " + describe(v));
-        return v.asBoolean();
-    }
-
-    private String optText(String field, String dflt) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.isTextual()) throw new SrrException(file + ": field '" + field + "' must be a string, got " + describe(v));
-        return v.asText();
-    }
-
-    /** An id field that may be absent, one integer, or a list of integers. */
-    private int[] idList(String field) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) return new int[0];
-        if (v.isArray()) {
-            List<Integer> ids = new ArrayList<>();
-            for (JsonNode e : v) ids.add(intValue(e, field));
-            return ids.stream().mapToInt(Integer::intValue).toArray();
-        }
-        return new int[]{intValue(v, field)};
-    }
-
-    private static String describe(JsonNode v) {
-        String s = v.toString();
-        return v.getNodeType().name().toLowerCase() + " " + (s.length() > 40 ? s.substring(0, 40) + "..." : s);
+        return new RopeScaling(type, theta, factor, low, high,
+                block.optInt("original_max_position_embeddings", 8192, 1, MAX));
     }
 }

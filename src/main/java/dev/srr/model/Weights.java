@@ -1,8 +1,8 @@
 package dev.srr.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
 import dev.srr.io.Json;
+import dev.srr.io.JsonFields;
 import dev.srr.io.SafetensorsFile;
 import dev.srr.tensor.Tensor;
 
@@ -44,16 +44,15 @@ public final class Weights implements AutoCloseable {
         Path single = folder.resolve("model.safetensors");
         List<Path> shards = new ArrayList<>();
         Map<String, String> expected = new LinkedHashMap<>();
-        if (Files.isRegularFile(index)) {
-            JsonNode map = Json.read(index).get("weight_map");
-            if (map == null || !map.isObject()) throw new SrrException(index + ": missing object 'weight_map'");
-            map.fields().forEachRemaining(e -> {
-                if (!e.getValue().isTextual()) throw new SrrException(index + ": weight_map entry '" + e.getKey() + "' must name a file");
-                expected.put(e.getKey(), e.getValue().asText());
-                Path shard = folder.resolve(e.getValue().asText());
+        if (Files.exists(index)) {
+            JsonFields weightMap = JsonFields.of(index, Json.read(index)).object("weight_map");
+            weightMap.node().fields().forEachRemaining(e -> {
+                String shardName = weightMap.requiredText(e.getKey());
+                expected.put(e.getKey(), shardName);
+                Path shard = shardPath(folder, index, e.getKey(), shardName);
                 if (!shards.contains(shard)) shards.add(shard);
             });
-        } else if (Files.isRegularFile(single)) {
+        } else if (Files.exists(single)) {
             shards.add(single);
         } else {
             throw new SrrException(folder + ": no model.safetensors or model.safetensors.index.json");
@@ -72,8 +71,14 @@ public final class Weights implements AutoCloseable {
                 }
             }
             for (var e : expected.entrySet()) {
-                if (!tensors.containsKey(e.getKey())) {
-                    throw new SrrException(folder.resolve(e.getValue()) + ": tensor '" + e.getKey() + "' listed in the index is missing");
+                Path listed = folder.resolve(e.getValue());
+                Path actual = origin.get(e.getKey());
+                if (actual == null) {
+                    throw new SrrException(listed + ": tensor '" + e.getKey() + "' listed in the index is missing");
+                }
+                if (!actual.equals(listed)) {
+                    throw new SrrException(index + ": weight_map puts tensor '" + e.getKey() + "' in " + e.getValue()
+                            + ", but it is in " + actual.getFileName());
                 }
             }
         } catch (RuntimeException e) {
@@ -81,6 +86,19 @@ public final class Weights implements AutoCloseable {
             throw e;
         }
         return new Weights(folder, files, tensors, origin);
+    }
+
+    /**
+     * A shard named by the index: a plain file name inside the checkpoint folder, as Hugging Face writes them. A
+     * path that climbs out of the folder (or is absolute) is refused rather than followed.
+     */
+    private static Path shardPath(Path folder, Path index, String tensor, String name) {
+        Path p = Path.of(name);
+        if (name.isEmpty() || p.isAbsolute() || p.getNameCount() != 1 || name.equals("..") || name.equals(".")) {
+            throw new SrrException(index + ": weight_map entry '" + tensor + "' names \"" + name
+                    + "\", not a file in the checkpoint folder");
+        }
+        return folder.resolve(name);
     }
 
     public boolean has(String name) {

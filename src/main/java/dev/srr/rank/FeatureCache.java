@@ -1,10 +1,10 @@
 package dev.srr.rank;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
 import dev.srr.engine.Pooling;
 import dev.srr.io.Json;
+import dev.srr.io.JsonFields;
 import dev.srr.io.SafetensorsFile;
 import dev.srr.io.SafetensorsWriter;
 import dev.srr.tensor.Tensor;
@@ -13,9 +13,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * SRR features on disk, one safetensors file: per layer k {@code instruction.L<k>} [lists x hidden] and per layer
@@ -44,18 +47,41 @@ public final class FeatureCache implements AutoCloseable {
             return m;
         }
 
-        static Header fromJson(JsonNode j, String where) {
-            try {
-                int[] layers = Json.MAPPER.convertValue(j.get("layers"), int[].class);
-                List<Pooling> pools = new ArrayList<>();
-                j.get("poolings").forEach(p -> pools.add(Pooling.parse(p.asText())));
-                List<String> ids = Json.MAPPER.convertValue(j.get("ids"), new TypeReference<List<String>>() {
-                });
-                return new Header(j.get("model").asText(), j.get("hidden_size").asInt(), j.get("num_layers").asInt(), layers, pools,
-                        EncodeMode.parse(j.get("encode").asText()), j.get("data_sha256").asText(), ids,
-                        Json.MAPPER.convertValue(j.get("counts"), int[].class));
-            } catch (RuntimeException e) {
-                throw new SrrException(where + ": '" + META_KEY + "' metadata is missing or malformed");
+        /**
+         * Reads and checks the {@code srr.features} metadata of {@code file}: positive sizes, layers within the
+         * model, distinct layers, poolings and list ids, one non-negative candidate count per list.
+         */
+        static Header fromJson(JsonNode j, String file) {
+            JsonFields f = JsonFields.of(file + " metadata '" + META_KEY + "'", j);
+            int hidden = f.requiredInt("hidden_size", 1, Integer.MAX_VALUE);
+            int numLayers = f.requiredInt("num_layers", 1, Integer.MAX_VALUE);
+            int[] layers = f.intArray("layers", 0, numLayers);
+            List<Pooling> pools = f.textArray("poolings", Pooling::parse);
+            List<String> ids = f.textArray("ids");
+            int[] counts = f.intArray("counts", 0, Integer.MAX_VALUE);
+            requireDistinct(f, "layers", Arrays.stream(layers).boxed().toList());
+            requireDistinct(f, "poolings", pools);
+            requireDistinct(f, "ids", ids);
+            if (layers.length == 0) throw f.error("layers", "is empty");
+            if (pools.isEmpty()) throw f.error("poolings", "is empty");
+            if (counts.length != ids.size()) {
+                throw f.error("counts", "has " + counts.length + " entries for " + ids.size() + " list ids");
+            }
+            long total = 0;
+            for (int c : counts) {
+                total += c;
+                // one list's candidates are read into one float array
+                if ((long) c * hidden > Integer.MAX_VALUE - 8) throw f.error("counts", "holds a list too large to read (" + c + " x " + hidden + ")");
+            }
+            if (total > Integer.MAX_VALUE) throw f.error("counts", "adds up to more candidates than srr indexes (" + total + ")");
+            return new Header(f.requiredText("model"), hidden, numLayers, layers, pools,
+                    f.requiredText("encode", EncodeMode::parse), f.requiredText("data_sha256"), ids, counts);
+        }
+
+        private static void requireDistinct(JsonFields f, String field, List<?> values) {
+            Set<Object> seen = new HashSet<>();
+            for (Object v : values) {
+                if (!seen.add(v)) throw f.error(field, "names " + v + " twice");
             }
         }
 
@@ -80,12 +106,27 @@ public final class FeatureCache implements AutoCloseable {
         for (int i = 0; i < header.counts.length; i++) firstCandidate[i + 1] = firstCandidate[i] + header.counts[i];
     }
 
+    /**
+     * Opens a cache and checks it whole before anything is read: its metadata (see {@link Header}) and one float32
+     * tensor per layer and pooling with the shape the metadata implies.
+     *
+     * @throws SrrException naming the file and the field or tensor at fault
+     */
     public static FeatureCache open(Path path) {
         SafetensorsFile f = SafetensorsFile.open(path);
         try {
             String meta = f.metadata().get(META_KEY);
             if (meta == null) throw new SrrException(path + ": not an srr feature cache (no '" + META_KEY + "' metadata)");
-            return new FeatureCache(path, f, Header.fromJson(Json.parse(meta, path + " metadata"), path.toString()));
+            Header header = Header.fromJson(Json.parseStrict(meta, path + " metadata '" + META_KEY + "'"), path.toString());
+            for (String name : tensorNames(header)) {
+                long rows = name.startsWith("instruction.") ? header.ids.size() : header.totalCandidates();
+                Tensor t = f.get(name);
+                if (t.dtype() != dev.srr.tensor.DType.F32 || !Arrays.equals(t.shape(), new long[]{rows, header.hiddenSize})) {
+                    throw new SrrException(path + ": tensor '" + name + "' is " + t.dtype() + " " + t.shapeString()
+                            + ", the metadata implies F32 [" + rows + ", " + header.hiddenSize + "]");
+                }
+            }
+            return new FeatureCache(path, f, header);
         } catch (RuntimeException e) {
             f.close();
             throw e;

@@ -1,6 +1,9 @@
 package dev.srr.rank;
 
+import dev.srr.SrrException;
 import dev.srr.engine.Pooling;
+import dev.srr.io.Json;
+import dev.srr.io.JsonFields;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,13 +24,16 @@ public record FeatureSpec(String model, int hiddenSize, int layer, Pooling pooli
         return m;
     }
 
+    /**
+     * Reads a spec written by {@link #toJson()} (a ranker's {@code feature_spec}); {@code where} names the file.
+     *
+     * @throws SrrException naming {@code where} and the field when the spec is missing or malformed
+     */
     public static FeatureSpec fromJson(Map<String, Object> m, String where) {
-        try {
-            return new FeatureSpec((String) m.get("model"), ((Number) m.get("hidden_size")).intValue(),
-                    ((Number) m.get("layer")).intValue(), Pooling.parse((String) m.get("pooling")),
-                    EncodeMode.parse((String) m.get("encode")));
-        } catch (RuntimeException e) {
-            throw new dev.srr.SrrException(where + ": feature spec is missing or malformed (" + m + ")");
-        }
+        if (m == null) throw new SrrException(where + ": feature spec is missing");
+        JsonFields f = JsonFields.of(where + " feature_spec", Json.MAPPER.valueToTree(m));
+        return new FeatureSpec(f.requiredText("model"), f.requiredInt("hidden_size", 1, Integer.MAX_VALUE),
+                f.requiredInt("layer", 0, Integer.MAX_VALUE), f.requiredText("pooling", Pooling::parse),
+                f.requiredText("encode", EncodeMode::parse));
     }
 }

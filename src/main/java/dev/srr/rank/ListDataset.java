@@ -1,17 +1,19 @@
 package dev.srr.rank;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
+import dev.srr.io.InputFiles;
 import dev.srr.io.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,9 +41,27 @@ public final class ListDataset {
         return read(List.of(files));
     }
 
+    /**
+     * Reads every list of every file, in order.
+     *
+     * @throws SrrException naming the file and line of a malformed list, a file with no lists, or a list id used
+     *                      twice (features are matched to lists by id, so a repeated id would mix two lists up)
+     */
     public static ListDataset read(List<Path> files) {
         List<SafetyList> out = new ArrayList<>();
-        for (Path f : files) readFile(f, out);
+        for (Path f : files) {
+            int before = out.size();
+            readFile(f, out);
+            if (out.size() == before) throw new SrrException(f + ": no lists (the file is empty)");
+        }
+        Map<String, SafetyList> byId = new HashMap<>();
+        for (SafetyList l : out) {
+            SafetyList first = byId.putIfAbsent(l.id(), l);
+            if (first != null) {
+                throw new SrrException(l.file() + ":" + l.line() + ": list id '" + l.id() + "' is already used at "
+                        + first.file() + ":" + first.line());
+            }
+        }
         return new ListDataset(out);
     }
 
@@ -50,6 +70,7 @@ public final class ListDataset {
     }
 
     private static void readFile(Path file, List<SafetyList> out) {
+        InputFiles.requireNotFolder(file);
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
@@ -60,6 +81,8 @@ public final class ListDataset {
             }
         } catch (NoSuchFileException e) {
             throw new SrrException(file + ": file not found");
+        } catch (CharacterCodingException e) {
+            throw new SrrException(file + ": not UTF-8 text (a JSONL file of lists was expected)");
         } catch (IOException e) {
             throw new SrrException(file + ": cannot read: " + e.getMessage());
         }
@@ -68,13 +91,8 @@ public final class ListDataset {
     /** Parses one JSONL line; {@code file} and {@code line} only name the place in errors. */
     static SafetyList parse(String text, String file, int line) {
         String where = file + ":" + line;
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new SrrException(where + ": invalid JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) throw new SrrException(where + ": a list must be a JSON object");
+        JsonNode node = Json.parse(text, where);
+        if (!node.isObject()) throw new SrrException(where + ": a list must be a JSON object");
         JsonNode idNode = node.get("id");
         if (idNode == null || !(idNode.isTextual() || idNode.isIntegralNumber())) {
             throw new SrrException(where + ": field 'id' missing or not a string");

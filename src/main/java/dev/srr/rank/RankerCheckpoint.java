@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
 import dev.srr.io.AtomicFiles;
+import dev.srr.io.InputFiles;
 import dev.srr.io.Json;
+import dev.srr.io.JsonFields;
 import dev.srr.io.SafetensorsFile;
 import dev.srr.io.SafetensorsWriter;
 import dev.srr.tensor.Tensor;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -117,84 +120,100 @@ public record RankerCheckpoint(Ranker ranker, Map<String, Object> featureSpec, S
         return load(dir, -1);
     }
 
-    /** Loads a checkpoint for features of dimension {@code featureDim}; any other dimension is refused. */
+    /**
+     * Loads a checkpoint for features of dimension {@code featureDim}; any other dimension is refused. Everything
+     * is checked before use: ranker.json's format, version and network shape, then every tensor's shape against
+     * that shape before any parameter is allocated (so memory stays within the file's own size), then the values
+     * (finite weights, finite means, positive finite scales).
+     *
+     * @throws SrrException naming the folder's file and the field or tensor at fault
+     */
     public static RankerCheckpoint load(Path dir, int featureDim) {
+        InputFiles.requireFolder(dir, "a ranker checkpoint folder (" + METADATA + ", " + WEIGHTS + ")");
         Path meta = dir.resolve(METADATA);
-        if (!Files.isRegularFile(meta)) throw new SrrException(dir + ": not a ranker checkpoint (" + METADATA + " missing)");
-        JsonNode root = Json.read(meta);
-        if (!FORMAT.equals(root.path("format").asText())) {
+        if (!Files.exists(meta)) throw new SrrException(dir + ": not a ranker checkpoint (" + METADATA + " missing)");
+        JsonFields root = JsonFields.of(meta, Json.readStrict(meta));
+        if (!FORMAT.equals(root.optText("format", null))) {
             throw new SrrException(meta + ": 'format' is not \"" + FORMAT + "\"");
         }
-        if (root.path("version").asInt(-1) != VERSION) {
-            throw new SrrException(meta + ": unsupported 'version' " + root.path("version") + " (this srr reads " + VERSION + ")");
-        }
-        JsonNode c = root.path("config");
-        RankerConfig cfg;
-        try {
-            cfg = new RankerConfig(requiredInt(c, "feature_dim", meta), requiredInt(c, "proj_dim", meta),
-                    requiredInt(c, "heads", meta), requiredInt(c, "ff_dim", meta), requiredDouble(c, "tau", meta),
-                    requiredDouble(c, "dropout", meta), required(c, "standardize", meta).asBoolean(),
-                    Activation.parse(required(c, "activation", meta).asText()));
-        } catch (SrrException e) {
-            throw new SrrException(meta + ": " + e.getMessage());
-        }
+        root.requiredInt("version", VERSION, VERSION);
+        RankerConfig cfg = config(root.object("config"));
         if (featureDim >= 0 && featureDim != cfg.featureDim()) {
             throw new SrrException(dir + ": ranker was trained on features of dimension " + cfg.featureDim()
                     + ", but these features have dimension " + featureDim
                     + " (a different model or layer? retrain the ranker for these features)");
         }
-        Path weights = dir.resolve(WEIGHTS);
-        Parameters params = RankerNetwork.newParameters(cfg);
+        Parameters params;
         Standardization std = null;
-        try (SafetensorsFile f = SafetensorsFile.open(weights)) {
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve(WEIGHTS))) {
+            List<RankerNetwork.ParamSpec> layout = RankerNetwork.layout(cfg);
+            for (RankerNetwork.ParamSpec spec : layout) require(f, spec.name(), spec.shape());
+            long[] statShape = {cfg.featureDim()};
+            if (cfg.standardize()) {
+                require(f, MEAN, statShape);
+                require(f, SCALE, statShape);
+            }
+            params = RankerNetwork.newParameters(cfg);
             for (Parameters.Param p : params.all()) {
-                float[] v = read(f, p.name(), longs(p.shape()));
+                float[] v = finite(f, p.name());
                 for (int i = 0; i < v.length; i++) p.values()[i] = v[i];
             }
             if (cfg.standardize()) {
-                long[] shape = {cfg.featureDim()};
-                std = new Standardization(read(f, MEAN, shape), read(f, SCALE, shape));
+                float[] scale = finite(f, SCALE);
+                for (float s : scale) {
+                    if (!(s > 0)) throw new SrrException(f.path() + ": tensor '" + SCALE + "' holds " + s + ", scales must be positive");
+                }
+                std = new Standardization(finite(f, MEAN), scale);
             }
         }
-        Map<String, Object> spec = map(root.get("feature_spec"));
         JsonNode hash = root.get("training_data_sha256");
         JsonNode seed = root.get("seed");
-        return new RankerCheckpoint(new Ranker(cfg, params, std), spec,
-                hash == null || hash.isNull() ? null : hash.asText(),
-                seed == null || seed.isNull() ? null : seed.asLong(),
-                map(root.get("validation")), map(root.get("training")));
+        return new RankerCheckpoint(new Ranker(cfg, params, std), map(root, "feature_spec"),
+                hash == null ? null : root.requiredText("training_data_sha256"),
+                seed == null ? null : root.requiredLong("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                map(root, "validation"), map(root, "training"));
     }
 
-    private static float[] read(SafetensorsFile f, String name, long[] shape) {
+    /** The network shape in ranker.json; RankerConfig's own checks are reported against the file. */
+    private static RankerConfig config(JsonFields c) {
+        int max = Integer.MAX_VALUE;
+        int featureDim = c.requiredInt("feature_dim", 1, max);
+        int projDim = c.requiredInt("proj_dim", 1, max);
+        int heads = c.requiredInt("heads", 1, projDim);
+        int ffDim = c.requiredInt("ff_dim", 1, max);
+        double tau = c.requiredNumber("tau", Double.MIN_VALUE, Double.MAX_VALUE);
+        double dropout = c.requiredNumber("dropout", 0, Math.nextDown(1.0));
+        boolean standardize = c.requiredBool("standardize");
+        Activation activation = c.requiredText("activation", Activation::parse);
+        try {
+            return new RankerConfig(featureDim, projDim, heads, ffDim, tau, dropout, standardize, activation);
+        } catch (SrrException e) {
+            throw new SrrException(c.file() + ": " + e.getMessage());
+        }
+    }
+
+    private static void require(SafetensorsFile f, String name, long[] shape) {
         Tensor t = f.get(name);
         if (!java.util.Arrays.equals(t.shape(), shape)) {
             throw new SrrException(f.path() + ": tensor '" + name + "' has shape " + t.shapeString() + ", "
                     + METADATA + " implies " + java.util.Arrays.toString(shape));
         }
-        return t.toFloatArray();
     }
 
-    private static JsonNode required(JsonNode node, String field, Path file) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) throw new SrrException(file + ": field 'config." + field + "' missing");
+    /** A tensor's values, all of which must be finite (a NaN weight would make every score NaN). */
+    private static float[] finite(SafetensorsFile f, String name) {
+        float[] v = f.get(name).toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) throw new SrrException(f.path() + ": tensor '" + name + "' holds " + v[i] + " at " + i);
+        }
         return v;
     }
 
-    private static int requiredInt(JsonNode node, String field, Path file) {
-        JsonNode v = required(node, field, file);
-        if (!v.isIntegralNumber()) throw new SrrException(file + ": field 'config." + field + "' must be an integer");
-        return v.asInt();
-    }
-
-    private static double requiredDouble(JsonNode node, String field, Path file) {
-        JsonNode v = required(node, field, file);
-        if (!v.isNumber()) throw new SrrException(file + ": field 'config." + field + "' must be a number");
-        return v.asDouble();
-    }
-
-    private static Map<String, Object> map(JsonNode node) {
-        if (node == null || node.isNull()) return null;
-        return Json.MAPPER.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() {
+    /** An optional free-form object (feature spec, validation metrics, training facts), or null. */
+    private static Map<String, Object> map(JsonFields root, String field) {
+        JsonFields node = root.optObject(field);
+        if (node == null) return null;
+        return Json.MAPPER.convertValue(node.node(), new TypeReference<LinkedHashMap<String, Object>>() {
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.srr.rank;
 
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -48,26 +49,45 @@ final class RankerNetwork {
     }
 
     /** Zero-valued parameters with this configuration's names and shapes. */
+    /** One trainable tensor of the network: its name, shape (as longs, so no product wraps) and weight decay. */
+    record ParamSpec(String name, boolean decay, long... shape) {
+        long size() {
+            long n = 1;
+            for (long d : shape) n *= d;
+            return n;
+        }
+    }
+
+    /** The network's tensors for config {@code c}, in checkpoint order, without allocating any of them. */
+    static List<ParamSpec> layout(RankerConfig c) {
+        long d = c.featureDim();
+        long p = c.projDim();
+        long f = c.ffDim();
+        return List.of(
+                new ParamSpec(PROJ_W, true, d, p),
+                new ParamSpec(PROJ_B, false, p),
+                new ParamSpec(TYPE, false, 2, p),
+                new ParamSpec(LN1_G, false, p),
+                new ParamSpec(LN1_B, false, p),
+                new ParamSpec(QKV_W, true, p, 3 * p),
+                new ParamSpec(QKV_B, false, 3 * p),
+                new ParamSpec(OUT_W, true, p, p),
+                new ParamSpec(OUT_B, false, p),
+                new ParamSpec(LN2_G, false, p),
+                new ParamSpec(LN2_B, false, p),
+                new ParamSpec(FF1_W, true, p, f),
+                new ParamSpec(FF1_B, false, f),
+                new ParamSpec(FF2_W, true, f, p),
+                new ParamSpec(FF2_B, false, p));
+    }
+
     static Parameters newParameters(RankerConfig c) {
-        int d = c.featureDim();
-        int p = c.projDim();
-        int f = c.ffDim();
         Parameters ps = new Parameters();
-        ps.add(PROJ_W, true, d, p);
-        ps.add(PROJ_B, false, p);
-        ps.add(TYPE, false, 2, p);
-        ps.add(LN1_G, false, p);
-        ps.add(LN1_B, false, p);
-        ps.add(QKV_W, true, p, 3 * p);
-        ps.add(QKV_B, false, 3 * p);
-        ps.add(OUT_W, true, p, p);
-        ps.add(OUT_B, false, p);
-        ps.add(LN2_G, false, p);
-        ps.add(LN2_B, false, p);
-        ps.add(FF1_W, true, p, f);
-        ps.add(FF1_B, false, f);
-        ps.add(FF2_W, true, f, p);
-        ps.add(FF2_B, false, p);
+        for (ParamSpec spec : layout(c)) {
+            int[] shape = new int[spec.shape().length];
+            for (int i = 0; i < shape.length; i++) shape[i] = Math.toIntExact(spec.shape()[i]);
+            ps.add(spec.name(), spec.decay(), shape);
+        }
         return ps;
     }
 

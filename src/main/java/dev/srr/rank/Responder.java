@@ -27,7 +27,7 @@ public final class Responder implements AutoCloseable {
     public Responder(LoadedModel model, ModelTokenizer tokenizer, RankerCheckpoint ranker, String rankerDir, String backend) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.spec = FeatureSpec.fromJson(ranker.featureSpec(), rankerDir);
+        this.spec = FeatureSpec.fromJson(ranker.featureSpec(), java.nio.file.Path.of(rankerDir, RankerCheckpoint.METADATA).toString());
         int d = model.config().hiddenSize();
         if (spec.hiddenSize() != d) {
             throw new SrrException(rankerDir + ": ranker reads features of size " + spec.hiddenSize() + ", but "

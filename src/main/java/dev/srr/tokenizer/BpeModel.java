@@ -1,6 +1,9 @@
 package dev.srr.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.srr.Warnings;
+import dev.srr.io.JsonFields;
+import dev.srr.io.Ranges;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,7 +21,7 @@ final class BpeModel {
     private static final int MAX_CACHED_WORD = 256;
 
     private final Map<String, Integer> vocab;
-    private final String[] tokens;
+    private final TokenTable tokens;
     private final MergeTable merges;
     private final int unkId;
     private final boolean fuseUnk;
@@ -39,18 +42,23 @@ final class BpeModel {
         JsonNode vocabNode = config.node().get("vocab");
         if (vocabNode == null || !vocabNode.isObject()) throw config.error("missing \"vocab\" object");
         vocab = new HashMap<>(vocabNode.size() * 2);
-        int maxId = -1;
+        tokens = new TokenTable(vocabNode.size());
         for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
-                throw config.error("vocab entry \"" + e.getKey() + "\" has no valid id");
+            JsonNode v = e.getValue();
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
+                throw config.error("vocab entry \"" + e.getKey() + "\" has no valid id (" + Ranges.integers(0, Integer.MAX_VALUE)
+                        + "), got " + JsonFields.describe(v));
             }
-            int id = e.getValue().asInt();
+            int id = v.asInt();
             vocab.put(e.getKey(), id);
-            maxId = Math.max(maxId, id);
+            String before = tokens.putIfAbsent(id, e.getKey());
+            if (before != null) {
+                // Hugging Face keeps whichever its hash map yields; srr decodes to the first, and says so
+                Warnings.warn(config.file() + ": model.vocab: \"" + before + "\" and \"" + e.getKey() + "\" share id " + id
+                        + "; decoding gives \"" + before + "\"");
+            }
         }
-        tokens = new String[maxId + 1];
-        vocab.forEach((t, id) -> tokens[id] = t);
 
         String unk = config.text("unk_token", null);
         if (unk != null && !vocab.containsKey(unk)) throw config.error("unk_token \"" + unk + "\" is not in the vocab");
@@ -61,8 +69,8 @@ final class BpeModel {
         continuingSubwordPrefix = emptyToNull(config.text("continuing_subword_prefix", null));
         endOfWordSuffix = emptyToNull(config.text("end_of_word_suffix", null));
         JsonNode dropout = config.node().get("dropout");
-        if (dropout != null && !dropout.isNull() && dropout.asDouble() != 0.0) {
-            throw config.error("BPE dropout is random and not supported");
+        if (dropout != null && !dropout.isNull() && (!dropout.isNumber() || dropout.asDouble() != 0.0)) {
+            throw config.error("BPE dropout is random and not supported (dropout " + dropout + ")");
         }
         for (int b = 0; b < 256; b++) byteTokenIds[b] = vocab.getOrDefault(String.format("<0x%02X>", b), -1);
 
@@ -85,7 +93,7 @@ final class BpeModel {
                 if (space < 0) throw config.error("merge " + rank + " \"" + line + "\" is not two tokens");
                 left = line.substring(0, space);
                 right = line.substring(space + 1);
-            } else if (m.isArray() && m.size() == 2) {
+            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
                 left = m.get(0).asText();
                 right = m.get(1).asText();
             } else {
@@ -113,13 +121,14 @@ final class BpeModel {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    int vocabSize() {
-        return tokens.length;
+    /** One more than the largest id in the vocabulary (0 when it is empty); a long, as ids reach 2^31 - 1. */
+    long vocabSize() {
+        return tokens.maxId() + 1L;
     }
 
     /** The token string of an id, or null if the model has none. */
     String token(int id) {
-        return id >= 0 && id < tokens.length ? tokens[id] : null;
+        return tokens.get(id);
     }
 
     Integer id(String token) {
@@ -273,6 +282,49 @@ final class BpeModel {
             outEn[k++] = en[i];
         }
         return new Word(outIds, outSt, outEn);
+    }
+
+    /**
+     * Token strings by id. Ids are usually dense (0..n-1) and live in an array; the format allows any id up to
+     * 2^31 - 1, so sparse ones go to a map instead of an array sized by the largest id.
+     */
+    private static final class TokenTable {
+        private final int entries;
+        private String[] dense = new String[16];
+        private Map<Integer, String> sparse;
+        private int maxId = -1;
+
+        TokenTable(int entries) {
+            this.entries = entries;
+        }
+
+        /** Stores {@code token} for {@code id} unless the id has one; returns the token it already had, or null. */
+        String putIfAbsent(int id, String token) {
+            maxId = Math.max(maxId, id);
+            // an array stays within a small multiple of the entries the file lists
+            if (sparse == null && id >= dense.length && id < 2L * entries + 1024) {
+                dense = Arrays.copyOf(dense, (int) Math.min(Math.max(id + 1L, dense.length * 2L), 2L * entries + 1024));
+            }
+            if (sparse == null && id >= dense.length) {
+                sparse = new HashMap<>(entries * 2);
+                for (int i = 0; i < dense.length; i++) if (dense[i] != null) sparse.put(i, dense[i]);
+                dense = null;
+            }
+            if (sparse != null) return sparse.putIfAbsent(id, token);
+            String before = dense[id];
+            if (before == null) dense[id] = token;
+            return before;
+        }
+
+        String get(int id) {
+            if (id < 0) return null;
+            if (sparse != null) return sparse.get(id);
+            return id < dense.length ? dense[id] : null;
+        }
+
+        int maxId() {
+            return maxId;
+        }
     }
 
     /** A binary min-heap of longs; (rank << 32 | position) orders by rank, then leftmost position. */

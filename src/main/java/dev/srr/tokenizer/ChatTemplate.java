@@ -22,6 +22,8 @@ import java.util.Map;
  * add_generation_prompt.
  */
 final class ChatTemplate {
+    /** Seconds one render may take (default 10): a template is outside input and may loop for hours. */
+    static final String DEADLINE_PROPERTY = "srr.chatTemplate.seconds";
     /** The special tokens transformers passes to a template when they are set. */
     private static final List<String> SPECIAL_TOKENS = List.of("bos_token", "eos_token", "unk_token", "sep_token",
             "pad_token", "cls_token", "mask_token");
@@ -102,7 +104,7 @@ final class ChatTemplate {
         context.put("documents", null);
         context.put("add_generation_prompt", addGenerationPrompt);
         try {
-            return template.render(context, clock);
+            return template.render(context, clock, Long.getLong(DEADLINE_PROPERTY, 10));
         } catch (TemplateException e) {
             throw new SrrException(where + ": chat_template " + describe(e));
         }

@@ -28,9 +28,9 @@ interface Decoder {
                 };
             }
             case "Strip" -> {
-                int content = config.text("content").codePointAt(0);
-                int start = config.integer("start", 0);
-                int stop = config.integer("stop", 0);
+                int content = config.character("content", null).codePointAt(0);
+                int start = config.integer("start", 0, 0, Integer.MAX_VALUE);
+                int stop = config.integer("stop", 0, 0, Integer.MAX_VALUE);
                 yield tokens -> {
                     List<String> out = new ArrayList<>(tokens.size());
                     for (String t : tokens) out.add(strip(t, content, start, stop));

@@ -2,18 +2,25 @@ package dev.srr.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
+import dev.srr.io.JsonFields;
 
-/** Reads fields of one tokenizer.json component, with errors that name the file and the component. */
+/**
+ * Reads fields of one tokenizer.json component, with errors that name the file and the component. Typed
+ * fields go through {@link JsonFields}, so a wrong type or an out-of-range number reads the same here as in
+ * every other file srr reads.
+ */
 record JsonConfig(String file, String component, JsonNode node) {
 
     static JsonConfig of(String file, String component, JsonNode node) {
         return new JsonConfig(file, component, node);
     }
 
+    private JsonFields fields() {
+        return JsonFields.at(file, component, node);
+    }
+
     String type() {
-        JsonNode t = node.get("type");
-        if (t == null || !t.isTextual()) throw error("missing \"type\"");
-        return t.asText();
+        return fields().requiredText("type");
     }
 
     JsonConfig child(String field, JsonNode value) {
@@ -21,42 +28,44 @@ record JsonConfig(String file, String component, JsonNode node) {
     }
 
     String text(String field) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual()) throw error("missing or non-string field \"" + field + "\"");
-        return v.asText();
+        return fields().requiredText(field);
     }
 
     String text(String field, String fallback) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? fallback : v.asText();
+        return fields().optText(field, fallback);
+    }
+
+    /** A string field that must hold exactly one character (a code point), like Rust's {@code char}. */
+    String character(String field, String fallback) {
+        String s = text(field, fallback);
+        if (s == null) throw fields().error(field, "is missing");
+        if (s.codePointCount(0, s.length()) != 1) throw fields().error(field, "must be one character, got \"" + s + "\"");
+        return s;
     }
 
     boolean bool(String field, boolean fallback) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return fallback;
-        if (!v.isBoolean()) throw error("field \"" + field + "\" must be true or false");
-        return v.asBoolean();
+        return fields().optBool(field, fallback);
     }
 
-    int integer(String field, int fallback) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return fallback;
-        if (!v.canConvertToInt()) throw error("field \"" + field + "\" must be an integer");
-        return v.asInt();
+    int integer(String field, int fallback, int min, int max) {
+        return fields().optInt(field, fallback, min, max);
+    }
+
+    int requiredInteger(String field, int min, int max) {
+        return fields().requiredInt(field, min, max);
     }
 
     JsonNode array(String field) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isArray()) throw error("missing or non-array field \"" + field + "\"");
-        return v;
+        return fields().array(field);
     }
 
     /** A {"String": ...} or {"Regex": ...} pattern as used by Split and Replace. */
     TextPattern pattern(String field) {
-        JsonNode p = node.get(field);
-        if (p != null && p.has("String")) return TextPattern.literal(p.get("String").asText());
+        JsonFields f = fields();
+        JsonFields p = f.has(field) && f.get(field).isObject() ? f.object(field) : null;
+        if (p != null && p.has("String")) return TextPattern.literal(p.requiredText("String"));
         if (p != null && p.has("Regex")) {
-            return TextPattern.regex(OnigRegex.compile(p.get("Regex").asText(), file + ": " + component));
+            return TextPattern.regex(OnigRegex.compile(p.requiredText("Regex"), file + ": " + component));
         }
         throw error("field \"" + field + "\" must be {\"String\": ...} or {\"Regex\": ...}");
     }

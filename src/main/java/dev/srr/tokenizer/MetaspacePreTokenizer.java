@@ -6,7 +6,7 @@ import java.util.List;
 record MetaspacePreTokenizer(String replacement, String prependScheme, boolean splitWords) implements PreTokenizer {
 
     static MetaspacePreTokenizer fromJson(JsonConfig config) {
-        String replacement = config.text("replacement", "\u2581");
+        String replacement = config.character("replacement", "\u2581");
         String scheme = config.text("prepend_scheme", "always");
         if (!config.bool("add_prefix_space", true)) scheme = "never";
         if (!List.of("always", "first", "never").contains(scheme)) {

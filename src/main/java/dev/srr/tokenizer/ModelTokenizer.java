@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
 import dev.srr.io.GgufFile;
 import dev.srr.io.Json;
+import dev.srr.io.JsonFields;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ public final class ModelTokenizer {
     private final int[] eosIds;
     private final ChatTemplate chatTemplate;
 
-    private ModelTokenizer(Path folder, Tokenizer tokenizer, JsonNode config, Path configFile, JsonNode generation) {
+    private ModelTokenizer(Path folder, Tokenizer tokenizer, JsonNode config, Path configFile, JsonFields generation) {
         this.folder = folder;
         this.configFile = configFile;
         this.tokenizer = tokenizer;
@@ -34,9 +35,7 @@ public final class ModelTokenizer {
         this.eosToken = tokenText(config, "eos_token", configFile);
         Set<Integer> eos = new LinkedHashSet<>();
         if (generation != null) {
-            JsonNode e = generation.get("eos_token_id");
-            if (e != null && e.isArray()) e.forEach(x -> eos.add(x.asInt()));
-            else if (e != null && e.canConvertToInt()) eos.add(e.asInt());
+            for (int id : generation.intOrIntArray("eos_token_id", 0, Integer.MAX_VALUE)) eos.add(id);
         }
         if (eosToken != null && tokenizer.tokenToId(eosToken) >= 0) eos.add(tokenizer.tokenToId(eosToken));
         this.eosIds = eos.stream().mapToInt(Integer::intValue).toArray();
@@ -54,7 +53,8 @@ public final class ModelTokenizer {
                 files = GgufTokenizerFiles.from(gguf.metadata());
             }
             Tokenizer tokenizer = Tokenizer.fromJson(files.tokenizerJson(), path + " (tokenizer metadata)");
-            return new ModelTokenizer(path, tokenizer, files.tokenizerConfig(), path, files.generationConfig());
+            return new ModelTokenizer(path, tokenizer, files.tokenizerConfig(), path,
+                    JsonFields.of(path + " (generation metadata)", files.generationConfig()));
         }
         Path folder;
         Path tokenizerFile;
@@ -73,10 +73,11 @@ public final class ModelTokenizer {
         }
         Tokenizer tokenizer = Tokenizer.load(tokenizerFile);
         Path configFile = folder.resolve("tokenizer_config.json");
-        JsonNode config = Files.exists(configFile) ? Json.read(configFile) : Json.MAPPER.createObjectNode();
-        if (!config.isObject()) throw new SrrException(configFile + ": expected a JSON object");
+        JsonNode config = Files.exists(configFile) ? JsonFields.of(configFile, Json.read(configFile)).node()
+                : Json.MAPPER.createObjectNode();
         Path generationFile = folder.resolve("generation_config.json");
-        JsonNode generation = Files.exists(generationFile) ? Json.read(generationFile) : null;
+        JsonFields generation = Files.exists(generationFile)
+                ? JsonFields.of(generationFile, Json.read(generationFile)) : null;
         return new ModelTokenizer(folder, tokenizer, config, configFile, generation);
     }
 

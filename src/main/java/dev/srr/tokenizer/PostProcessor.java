@@ -1,6 +1,7 @@
 package dev.srr.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.srr.io.JsonFields;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -63,12 +64,13 @@ interface PostProcessor {
 
     /** Only the "single" template applies: srr encodes one sequence at a time. */
     private static PostProcessor templateProcessing(JsonConfig config) {
-        Map<String, JsonNode> specials = new java.util.HashMap<>();
+        Map<String, JsonConfig> specials = new java.util.HashMap<>();
         JsonNode sp = config.node().get("special_tokens");
-        if (sp != null) {
+        if (sp != null && !sp.isNull()) {
+            if (!sp.isObject()) throw config.error("\"special_tokens\" must be an object");
             for (Iterator<Map.Entry<String, JsonNode>> it = sp.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                specials.put(e.getKey(), e.getValue());
+                specials.put(e.getKey(), config.child("special_tokens." + e.getKey(), e.getValue()));
             }
         }
         JsonNode single = config.array("single");
@@ -77,21 +79,25 @@ interface PostProcessor {
         List<String> beforeTokens = new ArrayList<>();
         List<String> afterTokens = new ArrayList<>();
         boolean seenSequence = false;
-        for (JsonNode piece : single) {
+        for (int p = 0; p < single.size(); p++) {
+            JsonNode piece = single.get(p);
             if (piece.has("Sequence")) {
                 seenSequence = true;
                 continue;
             }
             JsonNode special = piece.get("SpecialToken");
             if (special == null) throw config.error("template piece must be Sequence or SpecialToken: " + piece);
-            String name = special.path("id").asText();
-            JsonNode def = specials.get(name);
+            String name = config.child("single[" + p + "].SpecialToken", special).text("id");
+            JsonConfig def = specials.get(name);
             if (def == null) throw config.error("special token \"" + name + "\" is used but not defined");
-            JsonNode ids = def.path("ids");
-            JsonNode toks = def.path("tokens");
-            for (int i = 0; i < ids.size(); i++) {
-                (seenSequence ? after : before).add(new int[]{ids.get(i).asInt()});
-                (seenSequence ? afterTokens : beforeTokens).add(toks.path(i).asText());
+            int[] ids = JsonFields.at(def.file(), def.component(), def.node()).intArray("ids", 0, Integer.MAX_VALUE);
+            List<String> toks = JsonFields.at(def.file(), def.component(), def.node()).textArray("tokens");
+            if (toks.size() != ids.length) {
+                throw def.error(ids.length + " ids but " + toks.size() + " tokens");
+            }
+            for (int i = 0; i < ids.length; i++) {
+                (seenSequence ? after : before).add(new int[]{ids[i]});
+                (seenSequence ? afterTokens : beforeTokens).add(toks.get(i));
             }
         }
         return (encoding, add) -> {

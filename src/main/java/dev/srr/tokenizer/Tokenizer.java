@@ -2,6 +2,7 @@ package dev.srr.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
+import dev.srr.io.InputFiles;
 import dev.srr.io.Json;
 
 import java.io.IOException;
@@ -39,14 +40,14 @@ public final class Tokenizer {
                 ? PostProcessor.fromJson(top.child("post_processor", root.get("post_processor"))) : null;
         decoder = present(root, "decoder") ? Decoder.fromJson(top.child("decoder", root.get("decoder"))) : null;
         List<AddedToken> tokens = new ArrayList<>();
-        JsonNode list = root.get("added_tokens");
-        if (list != null && list.isArray()) {
+        if (present(root, "added_tokens")) {
+            JsonNode list = top.array("added_tokens");
             for (int i = 0; i < list.size(); i++) {
                 JsonConfig t = top.child("added_tokens[" + i + "]", list.get(i));
-                tokens.add(new AddedToken(t.integer("id", -1), t.text("content"), t.bool("special", false),
-                        t.bool("normalized", !t.bool("special", false)), t.bool("lstrip", false),
-                        t.bool("rstrip", false), t.bool("single_word", false)));
-                if (tokens.getLast().id() < 0) throw t.error("missing \"id\"");
+                boolean special = t.bool("special", false);
+                tokens.add(new AddedToken(t.requiredInteger("id", 0, Integer.MAX_VALUE), t.text("content"), special,
+                        t.bool("normalized", !special), t.bool("lstrip", false), t.bool("rstrip", false),
+                        t.bool("single_word", false)));
             }
         }
         added = new AddedVocabulary(tokens, normalizer);
@@ -60,13 +61,16 @@ public final class Tokenizer {
     /** Loads a tokenizer.json file (plain, or gzip-compressed when the name ends in .gz). */
     public static Tokenizer load(Path file) {
         if (file.getFileName().toString().endsWith(".gz")) {
+            InputFiles.requireNotFolder(file);
+            JsonNode root;
             try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-                return fromJson(Json.MAPPER.readTree(in), file.toString());
+                root = Json.read(in, file.toString());
             } catch (NoSuchFileException e) {
                 throw new SrrException(file + ": file not found");
             } catch (IOException e) {
                 throw new SrrException(file + ": cannot read: " + e.getMessage());
             }
+            return fromJson(root, file.toString());
         }
         return fromJson(Json.read(file), file.toString());
     }
@@ -128,13 +132,17 @@ public final class Tokenizer {
         }
     }
 
-    /** Decodes ids to text; {@code skipSpecialTokens} drops added tokens marked special. */
+    /**
+     * Decodes ids to text; {@code skipSpecialTokens} drops added tokens marked special. An id the tokenizer has no
+     * token for decodes to nothing, as in Hugging Face tokenizers: models pad their vocabulary past the tokenizer's
+     * (Qwen2.5: 151,936 rows for 151,665 tokens), and a model with random or poorly trained weights samples those.
+     */
     public String decode(int[] ids, boolean skipSpecialTokens) {
         List<String> tokens = new ArrayList<>(ids.length);
         for (int id : ids) {
             AddedToken a = added.byId(id);
             String token = a != null ? a.content() : model.token(id);
-            if (token == null) throw new SrrException("token id " + id + " is not in the vocabulary (size " + vocabSize() + ")");
+            if (token == null) continue;
             if (skipSpecialTokens && isSpecial(token)) continue;
             tokens.add(token);
         }
@@ -167,10 +175,10 @@ public final class Tokenizer {
         return a != null ? a.content() : model.token(id);
     }
 
-    /** One more than the largest id the tokenizer knows, counting added tokens. */
-    public int vocabSize() {
-        int max = model.vocabSize();
-        for (AddedToken a : added.all()) max = Math.max(max, a.id() + 1);
+    /** One more than the largest id the tokenizer knows, counting added tokens (a long: ids reach 2^31 - 1). */
+    public long vocabSize() {
+        long max = model.vocabSize();
+        for (AddedToken a : added.all()) max = Math.max(max, a.id() + 1L);
         return max;
     }
 

@@ -70,7 +70,8 @@ final class Filters {
             }
             case "center" -> {
                 Params p = Params.bind(name, args, kwargs, "width", 80L);
-                return PyStrings.pad(PyRepr.str(value), (int) p.integer("width"), " ", "center");
+                Limits.chars(p.integer("width"));
+                return PyStrings.pad(PyRepr.str(value), (int) Math.max(0, p.integer("width")), " ", "center");
             }
             case "count", "length" -> {
                 Params.bind(name, args, kwargs);
@@ -156,6 +157,7 @@ final class Filters {
                     if (i > 0) sb.append(separator);
                     Object item = p.get("attribute") == null ? items.get(i) : attribute(items.get(i), p.get("attribute"), null, false);
                     sb.append(PyRepr.str(item));
+                    Limits.chars(sb.length());
                 }
                 return sb.toString();
             }

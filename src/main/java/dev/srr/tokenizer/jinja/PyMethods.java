@@ -215,6 +215,7 @@ final class PyMethods {
                     }
                     if (i > 0) sb.append(s);
                     sb.append(o);
+                    Limits.chars(sb.length());
                 }
                 return sb.toString();
             }
@@ -246,11 +247,14 @@ final class PyMethods {
                 arity(name, args, 1, 2);
                 long width = integer(args, 0, 0);
                 String fill = args.size() > 1 ? requiredStr(args, 1, name) : " ";
-                return PyStrings.pad(s, (int) Math.min(width, 1_000_000), fill, name);
+                Limits.chars(width);
+                return PyStrings.pad(s, (int) Math.max(0, width), fill, name);
             }
             case "zfill" -> {
                 arity(name, args, 1, 1);
-                int width = (int) integer(args, 0, 0);
+                long wide = integer(args, 0, 0);
+                Limits.chars(wide);
+                int width = (int) Math.max(0, wide);
                 int len = s.codePointCount(0, s.length());
                 if (len >= width) return s;
                 boolean signed = !s.isEmpty() && (s.charAt(0) == '+' || s.charAt(0) == '-');

@@ -214,10 +214,10 @@ final class PyOps {
 
     static Object add(Object a, Object b) {
         undefinedOperand(a, b);
-        if (a instanceof Markup m) return new Markup(m.text() + escapeOperand(b, "+", a));
-        if (b instanceof Markup m && a instanceof String s) return new Markup(Markup.escape(s) + m.text());
+        if (a instanceof Markup m) return new Markup(joined(m.text(), escapeOperand(b, "+", a)));
+        if (b instanceof Markup m && a instanceof String s) return new Markup(joined(Markup.escape(s), m.text()));
         if (a instanceof String x) {
-            if (b instanceof String y) return x + y;
+            if (b instanceof String y) return joined(x, y);
             throw TemplateException.runtime("can only concatenate str (not \"" + typeName(b) + "\") to str");
         }
         if (isNumber(a) && isNumber(b)) {
@@ -225,11 +225,13 @@ final class PyOps {
             return normalize(bigInt(a).add(bigInt(b)));
         }
         if (a instanceof PyTuple x && b instanceof PyTuple y) {
+            Limits.items((long) x.items().size() + y.items().size());
             List<Object> out = new ArrayList<>(x.items());
             out.addAll(y.items());
             return new PyTuple(out);
         }
         if (a instanceof List<?> x && b instanceof List<?> y && !(a instanceof PyRange) && !(b instanceof PyRange)) {
+            Limits.items((long) x.size() + y.size());
             List<Object> out = new ArrayList<>(x);
             out.addAll(y);
             return out;
@@ -238,6 +240,11 @@ final class PyOps {
             throw TemplateException.runtime("can only concatenate list (not \"" + typeName(b) + "\") to list");
         }
         throw unsupported("+", a, b);
+    }
+
+    private static String joined(String x, String y) {
+        Limits.chars((long) x.length() + y.length());
+        return x + y;
     }
 
     private static String escapeOperand(Object v, String op, Object other) {
@@ -259,6 +266,7 @@ final class PyOps {
         undefinedOperand(a, b);
         if (isNumber(a) && isNumber(b)) {
             if (a instanceof Double || b instanceof Double) return toDouble(a) * toDouble(b);
+            Limits.intBits((long) bigInt(a).bitLength() + bigInt(b).bitLength());
             return normalize(bigInt(a).multiply(bigInt(b)));
         }
         if (isInt(b) && !isInt(a)) return repeat(a, b);
@@ -267,9 +275,17 @@ final class PyOps {
     }
 
     private static Object repeat(Object sequence, Object times) {
-        long n = Math.max(0, bigInt(times).longValue());
-        if (sequence instanceof String s) return s.repeat((int) n);
-        if (sequence instanceof Markup m) return new Markup(m.text().repeat((int) n));
+        BigInteger count = bigInt(times).max(BigInteger.ZERO);
+        long n = count.min(BigInteger.valueOf(Limits.MAX_CHARS + 1)).longValue();
+        if (sequence instanceof String s) {
+            Limits.chars(n * s.length());
+            return s.repeat((int) n);
+        }
+        if (sequence instanceof Markup m) {
+            Limits.chars(n * m.text().length());
+            return new Markup(m.text().repeat((int) n));
+        }
+        if (sequence instanceof List<?> l && !l.isEmpty()) Limits.items(n * l.size());
         if (sequence instanceof PyTuple t) return new PyTuple(repeated(t.items(), n));
         if (sequence instanceof List<?> l && !(sequence instanceof PyRange)) return repeated(l, n);
         throw unsupported("*", sequence, times);
@@ -342,7 +358,10 @@ final class PyOps {
         if (!isNumber(a) || !isNumber(b)) throw unsupported("** or pow()", a, b);
         if (isInt(a) && isInt(b) && bigInt(b).signum() >= 0) {
             if (bigInt(b).bitLength() > 31) throw TemplateException.runtime("exponent too large");
-            return normalize(bigInt(a).pow(bigInt(b).intValue()));
+            BigInteger base = bigInt(a);
+            BigInteger exponent = bigInt(b);
+            if (base.abs().compareTo(BigInteger.ONE) > 0) Limits.intBits(exponent.min(BigInteger.valueOf(Limits.MAX_INT_BITS + 1)).longValue() * base.bitLength());
+            return normalize(base.pow(exponent.intValue()));
         }
         double x = toDouble(a);
         double y = toDouble(b);

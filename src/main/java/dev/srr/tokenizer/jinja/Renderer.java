@@ -11,13 +11,20 @@ final class Renderer {
     private enum Flow { NORMAL, BREAK, CONTINUE }
 
     private final Map<String, Object> globals;
+    private final long deadline;
+    private final long seconds;
 
-    Renderer(Map<String, Object> globals) {
+    /** @param seconds how long the render may take; loops check the clock on every iteration */
+    Renderer(Map<String, Object> globals, long seconds) {
         this.globals = globals;
+        this.seconds = seconds;
+        this.deadline = System.nanoTime() + seconds * 1_000_000_000L;
     }
 
     String render(List<Stmt> body) {
-        return renderBody(body, new Scope(null, globals));
+        String out = renderBody(body, new Scope(null, globals));
+        Limits.chars(out.length());
+        return out;
     }
 
     String renderBody(List<Stmt> body, Scope scope) {
@@ -98,6 +105,8 @@ final class Renderer {
             return inner.toString();
         } : null);
         for (int i = 0; i < items.size(); i++) {
+            if (System.nanoTime() > deadline) throw TemplateException.runtime("the render did not finish within " + seconds + " s");
+            Limits.chars(out.length());
             loop.index0 = i;
             Scope iteration = scope.child();
             assign(f.target(), items.get(i), iteration);
@@ -190,7 +199,10 @@ final class Renderer {
             }
             case Expr.Concat c -> {
                 StringBuilder sb = new StringBuilder();
-                for (Expr e : c.parts()) sb.append(PyRepr.str(evaluate(e, scope)));
+                for (Expr e : c.parts()) {
+                    sb.append(PyRepr.str(evaluate(e, scope)));
+                    Limits.chars(sb.length());
+                }
                 return sb.toString();
             }
             case Expr.Compare c -> {

@@ -25,13 +25,14 @@ public final class Template {
 
     /**
      * Renders with these variables, which must be plain values: String, Boolean, Long, BigInteger, Double,
-     * null, List and Map (insertion-ordered) of them. The clock is what strftime_now reads.
+     * null, List and Map (insertion-ordered) of them. The clock is what strftime_now reads. A render that runs
+     * longer than {@code seconds}, or builds more than {@link Limits} allows, fails with a TemplateException.
      */
-    public String render(Map<String, Object> variables, Clock clock) {
+    public String render(Map<String, Object> variables, Clock clock, long seconds) {
         Map<String, Object> globals = new HashMap<>(Globals.create(clock));
         globals.putAll(variables);
         try {
-            return new Renderer(globals).render(body);
+            return new Renderer(globals, seconds).render(body);
         } catch (StackOverflowError e) {
             throw TemplateException.runtime("maximum recursion depth exceeded");
         }
