@@ -19,7 +19,7 @@ public record Checkpoint(Path source, ModelConfig config, Weights weights) imple
      * (config fields, every tensor's presence, shape and type) before this returns.
      */
     public static Checkpoint open(Path path) {
-        if (isGguf(path)) return openGguf(path, GgufWeights.targetDType());
+        if (isGguf(path)) return openGguf(path, null);
         if (!Files.isDirectory(path)) {
             throw new SrrException(path + (Files.exists(path) ? ": not a checkpoint folder or GGUF file" : ": not found"));
         }
@@ -41,12 +41,12 @@ public record Checkpoint(Path source, ModelConfig config, Weights weights) imple
         return GgufFile.looksLikeGguf(path);
     }
 
-    /** Opens a GGUF file with its quantized tensors expanded to {@code dtype}. */
+    /** Opens a GGUF file with its quantized tensors expanded to {@code dtype} (null: {@link GgufWeights#targetDType}). */
     public static Checkpoint openGguf(Path path, dev.srr.tensor.DType dtype) {
         GgufFile file = GgufFile.open(path);
         try {
             ModelConfig config = GgufConfig.read(file);
-            Weights weights = GgufWeights.load(file, config, dtype);
+            Weights weights = GgufWeights.load(file, config, dtype != null ? dtype : GgufWeights.targetDType(file));
             return new Checkpoint(path, config, weights);
         } catch (RuntimeException e) {
             file.close();

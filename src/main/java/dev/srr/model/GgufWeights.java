@@ -23,9 +23,10 @@ import java.util.stream.IntStream;
  *
  * <ul>
  *   <li>F32, F16 and BF16 tensors are used in place from the mapped file.</li>
- *   <li>Block-quantized tensors (Q4_0 ... Q6_K) are dequantized once at load into off-heap memory, to float32 by
- *       default or to {@code -Dsrr.gguf.dtype=bf16|f16} to halve the memory (rounding each value once). A layer
- *       with any quantized matrix has all its matrices converted, so its fused projections share one dtype.</li>
+ *   <li>Block-quantized tensors (Q4_0 ... Q6_K) are dequantized once at load into off-heap memory: to float32
+ *       (exact) when that takes at most a quarter of the machine's memory, else to bfloat16 (half the memory,
+ *       each value rounded once); {@code -Dsrr.gguf.dtype=f32|bf16|f16} chooses. A layer with any quantized
+ *       matrix has all its matrices converted, so its fused projections share one dtype.</li>
  *   <li>For the {@code llama} and {@code mistral} architectures, llama.cpp's converter reorders the rows of
  *       {@code q_proj} and {@code k_proj} within each head (pairs interleaved for its rotary kernel); the rows are
  *       put back in Hugging Face order here, so hidden states and every later computation keep transformers'
@@ -42,14 +43,45 @@ public final class GgufWeights {
     private GgufWeights() {
     }
 
-    /** The dtype quantized tensors become: {@code -Dsrr.gguf.dtype}, default f32. */
-    public static DType targetDType() {
-        String v = System.getProperty(DTYPE_PROPERTY, "f32");
-        try {
-            return DType.parse(v);
-        } catch (SrrException e) {
-            throw new SrrException("-D" + DTYPE_PROPERTY + "=" + v + ": use f32, bf16 or f16");
+    /**
+     * The dtype {@code file}'s quantized tensors become: {@code -Dsrr.gguf.dtype} (f32, bf16, f16), or by default
+     * (auto) float32 when the expanded tensors take at most a quarter of physical memory, else bfloat16.
+     *
+     * @throws SrrException for an unknown value, or when even the chosen dtype needs more than the machine's memory
+     */
+    public static DType targetDType(GgufFile file) {
+        String v = System.getProperty(DTYPE_PROPERTY, "auto");
+        long values = 0;
+        for (GgufTensor t : file.tensors().values()) if (!t.type().isFloat()) values += t.size();
+        long memory = physicalMemory();
+        DType dtype;
+        if (v.equals("auto")) {
+            dtype = values * 4 <= memory / 4 ? DType.F32 : DType.BF16;
+        } else {
+            try {
+                dtype = DType.parse(v);
+            } catch (SrrException e) {
+                throw new SrrException("-D" + DTYPE_PROPERTY + "=" + v + ": use auto, f32, bf16 or f16");
+            }
         }
+        if (memory > 0 && values * dtype.bytes > memory) {
+            throw new SrrException(file.path() + ": dequantizing to " + dtype.name().toLowerCase(java.util.Locale.ROOT) + " needs "
+                    + gib(values * dtype.bytes) + " GiB, more than this machine's " + gib(memory) + " GiB"
+                    + (dtype == DType.F32 ? " (try -D" + DTYPE_PROPERTY + "=bf16)" : ""));
+        }
+        return dtype;
+    }
+
+    private static String gib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f", bytes / (double) (1L << 30));
+    }
+
+    /** Physical memory in bytes, or 0 when the platform does not say. */
+    private static long physicalMemory() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
     }
 
     /**
