@@ -50,13 +50,13 @@ public final class HubModels {
         ModelRef ref = ModelRef.parse(spec);
         Path found = cached(ref, config);
         if (found != null) return found;
+        if (config.offline()) {
+            throw new HubException(HubException.Kind.NOT_CACHED, spec + ": no such file or folder, and not in the Hugging "
+                    + "Face cache " + config.cacheDir() + "; HF_HUB_OFFLINE is set: unset it and run `srr pull " + spec + "`");
+        }
         if (!pullIfMissing) {
             throw new HubException(HubException.Kind.NOT_CACHED, spec + ": no such file or folder, and not in the Hugging "
                     + "Face cache " + config.cacheDir() + ": run `srr pull " + spec + "` first, or add --pull");
-        }
-        if (config.offline()) {
-            throw new HubException(HubException.Kind.NOT_CACHED, spec + ": not in the Hugging Face cache " + config.cacheDir()
-                    + ", and HF_HUB_OFFLINE is set: unset it to pull");
         }
         new Puller(config, listener).pull(ref, ref.selection(), ref.file() != null);
         found = cached(ref, config);

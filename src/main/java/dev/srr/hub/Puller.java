@@ -65,7 +65,6 @@ public final class Puller {
         for (HubClient.RepoFile f : listing.files()) remote.put(f.path(), f);
 
         cache.tagCacheDir();
-        cache.writeRef(ref.revision(), commit);
         List<PullResult.PulledFile> done = new ArrayList<>();
         if (selection.isDefault()) {
             List<String> metadata = new ArrayList<>();
@@ -78,6 +77,7 @@ public final class Puller {
                     : remote.containsKey(FileSelection.SINGLE) ? FileSelection.SINGLE : null;
             if (weights == null) throw nothingToLoad(ref, remote, "no model.safetensors or model.safetensors.index.json");
             metadata.add(weights);
+            cache.writeRef(ref.revision(), commit);
             done.addAll(fetch(cache, ref, commit, remote, without(metadata, selection)));
             if (weights.equals(FileSelection.INDEX)) {
                 List<String> shards;
@@ -98,6 +98,7 @@ public final class Puller {
             List<String> chosen = remote.keySet().stream().filter(selection::includes).toList();
             if (chosen.isEmpty()) throw noMatch(ref, remote, selection);
             if (single && chosen.size() > 1) throw ambiguous(ref, chosen);
+            cache.writeRef(ref.revision(), commit);
             done.addAll(fetch(cache, ref, commit, remote, chosen));
         }
         return new PullResult(ref, commit, cache.snapshot(commit), done, false);
@@ -112,15 +113,15 @@ public final class Puller {
     public PullResult fromCache(ModelRef ref, FileSelection selection, boolean single, String why) {
         HubCache cache = new HubCache(config.cacheDir(), ref);
         CachedSnapshot snap = CachedSnapshot.find(cache, ref.revision());
+        String hint = why.startsWith("HF_HUB_OFFLINE") ? ": unset it and run `srr pull " + ref + "`" : "";
         if (snap == null) {
             throw new HubException(HubException.Kind.NOT_CACHED, ref.where() + " is not in the Hugging Face cache "
-                    + config.cacheDir() + " and " + why + (why.startsWith("HF_HUB_OFFLINE")
-                    ? ": unset HF_HUB_OFFLINE and run `srr pull " + ref + "`" : ""));
+                    + config.cacheDir() + ", and " + why + hint);
         }
         List<String> missing = snap.missing(selection);
         if (!missing.isEmpty()) {
             throw new HubException(HubException.Kind.NOT_CACHED, ref.where() + ": the cached snapshot " + snap.commit()
-                    + " lacks " + String.join(", ", missing) + " and " + why);
+                    + " lacks " + String.join(", ", missing) + ", and " + why + hint);
         }
         List<String> chosen = snap.select(selection);
         if (single && chosen.size() > 1) throw ambiguous(ref, chosen);
