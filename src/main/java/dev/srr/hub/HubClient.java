@@ -16,6 +16,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -256,14 +257,27 @@ final class HubClient {
     /** A transport failure as one line: which host, why, and what to do. */
     HubException unreachable(URI uri, ModelRef ref, String path, IOException e) {
         String why;
-        if (e instanceof HttpConnectTimeoutException) why = "connection timed out";
-        else if (e instanceof HttpTimeoutException) why = "no answer within " + config.etagTimeout().toSeconds() + " s";
-        else if (e instanceof ConnectException || e.getCause() instanceof ConnectException) why = "connection refused";
-        else if (e instanceof UnknownHostException || e.getCause() instanceof UnknownHostException) why = "unknown host";
-        else why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (causedBy(e, UnknownHostException.class) || causedBy(e, UnresolvedAddressException.class)) {
+            why = "unknown host " + uri.getHost(); // the JDK reports it as a ConnectException caused by this
+        } else if (causedBy(e, HttpConnectTimeoutException.class)) {
+            why = "connection timed out";
+        } else if (causedBy(e, HttpTimeoutException.class)) {
+            why = "no answer within " + config.etagTimeout().toSeconds() + " s";
+        } else if (causedBy(e, ConnectException.class)) {
+            why = "connection refused";
+        } else {
+            why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
         return new HubException(HubException.Kind.NETWORK, ref.where() + (path == null ? "" : ": " + path)
                 + ": cannot reach " + uri.getScheme() + "://" + uri.getAuthority() + " (" + why
                 + "); check the network (HF_ENDPOINT is " + config.endpoint() + "), or set HF_HUB_OFFLINE=1 to use the cache only", e);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) return true;
+        }
+        return false;
     }
 
     /** The Hub's error as a message that names the repository (and file) and says what to do. */
