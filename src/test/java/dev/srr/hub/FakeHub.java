@@ -190,9 +190,16 @@ public final class FakeHub implements AutoCloseable {
         log.clear();
     }
 
+    /** Hashes already computed, by content identity: a fake Hub serving a large file would otherwise hash it per request. */
+    private static final Map<byte[], String> SHA256 = Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     /** SHA-256 (hex) of a content: the LFS ETag. */
     public static String sha256(byte[] content) {
-        return hex(digest("SHA-256", content));
+        String known = content.length > 1 << 20 ? SHA256.get(content) : null;
+        if (known != null) return known;
+        String sha = hex(digest("SHA-256", content));
+        if (content.length > 1 << 20) SHA256.put(content, sha);
+        return sha;
     }
 
     /** git's blob id (hex): the ETag of a file kept in git. */
@@ -400,7 +407,7 @@ public final class FakeHub implements AutoCloseable {
         int end = data.length;
         if (drop != null) end = (int) Math.min(end, start + drop);
         if (stall != null) end = (int) Math.min(end, start + stall);
-        out.write(data, start, end - start);
+        write(out, data, start, end);
         out.flush();
         if (drop != null && end < data.length) {
             // promise the whole length, deliver part of it, and hang up: what a dropped connection looks like
@@ -415,7 +422,12 @@ public final class FakeHub implements AutoCloseable {
                 return;
             }
         }
-        out.write(data, end, data.length - end);
+        write(out, data, end, data.length);
+    }
+
+    /** In 64 kB pieces: the JDK server copies each write into a buffer of its size, so one big write costs its size again. */
+    private static void write(OutputStream out, byte[] data, int from, int to) throws IOException {
+        for (int at = from; at < to; at += 1 << 16) out.write(data, at, Math.min(1 << 16, to - at));
     }
 
     private void error(HttpExchange ex, int status, String code, String message, String commit) throws IOException {
