@@ -22,28 +22,34 @@ import java.util.concurrent.Callable;
 
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = {
-                "Download a model from the Hugging Face Hub into the cache huggingface_hub uses (as `hf download` does), "
-                        + "so srr and Python tools share the files.",
+                "Download a model from the Hugging Face Hub into the cache huggingface_hub uses (as `hf download` "
+                        + "does), so srr and Python tools share the files.",
                 "",
                 "Which files: without --include, what srr loads: config.json, the safetensors weights (the shards "
-                        + "model.safetensors.index.json names, or model.safetensors), and tokenizer.json, tokenizer_config.json, "
-                        + "special_tokens_map.json and generation_config.json where present. From a repository of GGUF files, "
-                        + "name one: ORG/NAME:FILE, where FILE is a path, a pattern matching one file (:*Q4_K_M.gguf), or a "
-                        + "quantization tag (:Q4_K_M, short for :*Q4_K_M.gguf). --include (repeatable) takes any files "
-                        + "instead; --exclude leaves files out. Patterns are shell globs (* also crosses /), as in `hf download`.",
+                        + "model.safetensors.index.json names, or model.safetensors), and tokenizer.json, "
+                        + "tokenizer_config.json, special_tokens_map.json and generation_config.json where present.",
+                "From a repository of GGUF files, name one file after a colon:",
+                "  ORG/NAME:model-Q4_K_M.gguf   a path in the repository",
+                "  ORG/NAME:*Q4_K_M.gguf        a pattern that matches one file",
+                "  ORG/NAME:Q4_K_M              a quantization tag, short for :*Q4_K_M.gguf",
+                "--include (repeatable) takes the matching files instead; --exclude leaves files out. Patterns are "
+                        + "shell globs as in `hf download` (* also crosses /).",
                 "",
-                "Where: the cache is $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub (--cache-dir "
-                        + "overrides), laid out as models--ORG--NAME/{blobs,snapshots/COMMIT,refs}. The Hub is $HF_ENDPOINT "
-                        + "(default https://huggingface.co). Gated and private repositories need a token: $HF_TOKEN, else "
-                        + "$HF_HOME/token (`hf auth login` writes it). HF_HUB_OFFLINE=1 uses the cache only.",
+                "Environment, as huggingface_hub reads it:",
+                "  HF_HUB_CACHE    the cache (default $HF_HOME/hub; HF_HOME defaults to",
+                "                  ~/.cache/huggingface); --cache-dir overrides",
+                "  HF_ENDPOINT     the Hub (default https://huggingface.co)",
+                "  HF_TOKEN        token for gated and private repositories (else the file",
+                "                  $HF_HOME/token that `hf auth login` writes)",
+                "  HF_HUB_OFFLINE  1: use the cache only",
                 "",
-                "Files already in the cache are not downloaded again. An interrupted download resumes where it stopped; "
-                        + "every file is checked against its SHA-256 (git SHA-1 for small files) before it is put in place. "
-                        + "Progress goes to standard error; standard output gets the snapshot folder (the file, for "
-                        + "ORG/NAME:FILE), or with --json a summary.",
+                "Files already in the cache are not downloaded again. An interrupted download resumes where it "
+                        + "stopped; every file is checked against its SHA-256 (git SHA-1 for small files) before it "
+                        + "is put in place. Progress goes to standard error; standard output gets the snapshot folder "
+                        + "(the file, for ORG/NAME:FILE), or with --json a summary.",
                 "",
-                "Every command that takes MODEL accepts ORG/NAME[@REVISION][:FILE] too, from the cache; add --pull there "
-                        + "to download it first when the cache lacks it."},
+                "Every command that takes MODEL accepts ORG/NAME[@REVISION][:FILE] too, from the cache; add --pull "
+                        + "there to download it first when the cache lacks it."},
         footer = {"", "Examples:",
                 "  srr pull Qwen/Qwen3-0.6B",
                 "  srr pull unsloth/Qwen3-0.6B-GGUF:Q4_K_M",

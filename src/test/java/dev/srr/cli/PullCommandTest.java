@@ -163,7 +163,7 @@ class PullCommandTest {
     @Test
     void helpExplainsTheCacheTheTokenAndGgufFiles() {
         String help = CliRunner.run("pull", "--help").out();
-        for (String s : List.of("HF_HUB_CACHE", "HF_HOME", "~/.cache/huggingface/hub", "HF_TOKEN", "HF_HUB_OFFLINE",
+        for (String s : List.of("HF_HUB_CACHE", "HF_HOME", "~/.cache/huggingface", "HF_TOKEN", "HF_HUB_OFFLINE",
                 "HF_ENDPOINT", "Q4_K_M", "--include", "--exclude", "--json", "resumes", "SHA-256")) {
             assertTrue(help.contains(s), s + " in:\n" + help);
         }
