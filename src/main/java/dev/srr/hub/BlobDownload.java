@@ -80,7 +80,9 @@ final class BlobDownload {
             try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ)) {
                 long have = ch.size();
-                if (expected >= 0 && have > expected) have = restart(ch, sha256, "is longer than the file; starting over");
+                if (expected >= 0 && have > expected) {
+                    have = restart(ch, sha256, "the partial download is longer than the file; starting over");
+                }
                 if (have > 0) listener.note(path + ": resuming at " + have + " of " + expected + " bytes");
                 checkSpace(partial.getParent(), expected < 0 ? 0 : expected - have);
                 if (sha256 != null) hashPrefix(ch, have, sha256);
