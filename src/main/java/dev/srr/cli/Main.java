@@ -29,6 +29,7 @@ import java.io.PrintWriter;
                 SplitCommand.class,
                 RespondCommand.class,
                 BenchCommand.class,
+                PullCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -45,6 +46,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        HubModelArgs.install(cl, err);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             if (ex instanceof SrrException) {
                 line.getErr().println("srr: error: " + SrrException.oneLine(ex.getMessage()));
