@@ -1,7 +1,7 @@
 package dev.srr.cli;
 
 import dev.srr.SrrException;
-import dev.srr.engine.Candidate;
+import dev.srr.engine.GeneratedCandidate;
 import dev.srr.engine.FeatureCapture;
 import dev.srr.engine.FinishReason;
 import dev.srr.engine.GenerationOptions;
@@ -92,8 +92,8 @@ public final class GenerateCommand implements Callable<Integer> {
                         result.truncatedPromptTokens(), m.config().maxPositions());
             }
             if (json) out.println(Json.write(document(result, runSeed)));
-            else if (jsonl) for (Candidate c : result.candidates()) out.println(Json.write(candidate(c, result)));
-            else if (!stream) for (Candidate c : result.candidates()) out.println(c.text() != null ? c.text() : joined(c.ids()));
+            else if (jsonl) for (GeneratedCandidate c : result.candidates()) out.println(Json.write(candidate(c, result)));
+            else if (!stream) for (GeneratedCandidate c : result.candidates()) out.println(c.text() != null ? c.text() : joined(c.ids()));
             if (!quiet && !json) err.println(summary(result));
         }
         return 0;
@@ -208,7 +208,7 @@ public final class GenerateCommand implements Callable<Integer> {
         return doc;
     }
 
-    private static Map<String, Object> candidate(Candidate c, GenerationResult r) {
+    private static Map<String, Object> candidate(GeneratedCandidate c, GenerationResult r) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("index", c.index());
         if (c.text() != null) o.put("text", c.text());

@@ -1,7 +1,7 @@
 package dev.srr.cli;
 
 import dev.srr.SrrException;
-import dev.srr.engine.Candidate;
+import dev.srr.engine.GeneratedCandidate;
 import dev.srr.engine.GenerationOptions;
 import dev.srr.engine.LoadedModel;
 import dev.srr.io.Json;
@@ -84,7 +84,7 @@ public final class RespondCommand implements Callable<Integer> {
         doc.put("chosen", r.chosen());
         doc.put("response", r.best().text());
         List<Map<String, Object>> cands = new java.util.ArrayList<>();
-        List<Candidate> cs = r.generation().candidates();
+        List<GeneratedCandidate> cs = r.generation().candidates();
         for (int i = 0; i < cs.size(); i++) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("index", cs.get(i).index());
@@ -110,7 +110,7 @@ public final class RespondCommand implements Callable<Integer> {
         java.util.Arrays.sort(order, (a, b) -> Double.compare(r.scores()[b], r.scores()[a]));
         sb.append(String.format("%4s %8s  %s%n", "rank", "score", "candidate"));
         for (int i = 0; i < order.length; i++) {
-            Candidate c = r.generation().candidates().get(order[i]);
+            GeneratedCandidate c = r.generation().candidates().get(order[i]);
             sb.append(String.format("%4d %8.3f  %s%s%n", i + 1, r.scores()[order[i]], preview(c.text(), 90),
                     order[i] == r.chosen() ? "   <- chosen" : ""));
         }

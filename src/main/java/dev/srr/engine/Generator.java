@@ -137,13 +137,13 @@ public final class Generator {
         for (CandidateTrack t : state.tracks) {
             groups.computeIfAbsent(Arrays.stream(t.ids()).boxed().toList(), k -> new ArrayList<>()).add(t);
         }
-        List<Candidate> candidates = new ArrayList<>(groups.size());
+        List<GeneratedCandidate> candidates = new ArrayList<>(groups.size());
         for (List<CandidateTrack> group : groups.values()) {
             CandidateTrack first = group.getFirst();
             int[] merged = group.stream().skip(1).mapToInt(t -> t.index).toArray();
             int[] ids = first.ids();
             boolean empty = features.enabled() && first.lastState() == null;
-            candidates.add(new Candidate(first.index, ids, first.finish(), state.stops.text(ids, first.finish()),
+            candidates.add(new GeneratedCandidate(first.index, ids, first.finish(), state.stops.text(ids, first.finish()),
                     empty ? promptState : first.lastState(), empty ? promptState : first.meanState(), merged));
         }
         return new GenerationResult(List.copyOf(candidates), run, truncated, promptState,

@@ -1,7 +1,7 @@
 package dev.srr.rank;
 
 import dev.srr.SrrException;
-import dev.srr.engine.Candidate;
+import dev.srr.engine.GeneratedCandidate;
 import dev.srr.engine.GenerationOptions;
 import dev.srr.engine.GenerationResult;
 import dev.srr.engine.Generator;
@@ -46,7 +46,7 @@ public final class Responder implements AutoCloseable {
 
     /** The outcome: candidates in generation order, their scores, and the index of the chosen one. */
     public record Response(GenerationResult generation, double[] scores, int chosen) {
-        public Candidate best() {
+        public GeneratedCandidate best() {
             return generation.candidates().get(chosen);
         }
     }
@@ -55,7 +55,7 @@ public final class Responder implements AutoCloseable {
         Generator generator = new Generator(model.transformer(), ids -> tokenizer.decode(ids, true));
         GenerationResult result = generator.generate(prompt, options.withExtraEosIds(tokenizer.eosIds()),
                 dev.srr.engine.FeatureCapture.at(spec.layer()), listener == null ? TokenListener.NONE : listener);
-        List<Candidate> cands = result.candidates();
+        List<GeneratedCandidate> cands = result.candidates();
         float[][] vectors = new float[cands.size()][];
         if (spec.encode() == EncodeMode.STANDALONE) {
             vectors = standalone(cands);
@@ -69,7 +69,7 @@ public final class Responder implements AutoCloseable {
     }
 
     /** Candidates encoded on their own, as a ranker trained with {@code --encode standalone} expects. */
-    private float[][] standalone(List<Candidate> cands) {
+    private float[][] standalone(List<GeneratedCandidate> cands) {
         List<int[]> texts = cands.stream().map(c -> {
             int[] ids = tokenizer.encode(c.text() == null ? "" : c.text(), true);
             return ids.length == 0 ? new int[]{Math.max(0, tokenizer.bosId())} : ids;

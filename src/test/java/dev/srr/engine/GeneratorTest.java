@@ -63,7 +63,7 @@ class GeneratorTest {
                 GenerationResult r = g.generate(prompt, o, FeatureCapture.none(), TokenListener.NONE);
                 assertEquals(1, r.candidates().size(), name + " " + seq);
                 assertEquals(2, r.merged());
-                Candidate c = r.candidates().getFirst();
+                GeneratedCandidate c = r.candidates().getFirst();
                 assertArrayEquals(expected, c.ids(), name + " " + seq + " greedy tokens");
                 assertEquals(FinishReason.LENGTH, c.finishReason());
                 assertArrayEquals(new int[]{1, 2}, c.mergedIndices());
@@ -173,7 +173,7 @@ class GeneratorTest {
                 assertEquals(layer, r.featureLayer());
                 SequenceOutput promptOnly = t.forward(List.of(prompt), CaptureRequest.of(new int[]{layer}, Pooling.LAST), null).getFirst();
                 assertClose(r.promptState(), promptOnly.hidden(layer, Pooling.LAST), 1e-4, name + " prompt state at " + layer);
-                for (Candidate c : r.candidates()) {
+                for (GeneratedCandidate c : r.candidates()) {
                     reasons.add(c.finishReason());
                     int[] response = c.responseIds();
                     String where = name + " layer " + layer + " candidate " + c.index() + " (" + c.finishReason() + ", " + c.ids().length + " ids)";
@@ -202,7 +202,7 @@ class GeneratorTest {
             String stop = "<" + greedy[at] + ">";
             GenerationOptions o = GenerationOptions.of(1, greedy.length, SamplingOptions.greedyDecoding())
                     .withIgnoreEos(true).withStopStrings(List.of(stop));
-            Candidate c = new Generator(m.transformer(), ANGLE_IDS).generate(prompt, o, FeatureCapture.none(), TokenListener.NONE)
+            GeneratedCandidate c = new Generator(m.transformer(), ANGLE_IDS).generate(prompt, o, FeatureCapture.none(), TokenListener.NONE)
                     .candidates().getFirst();
             assertEquals(FinishReason.STOP, c.finishReason());
             assertArrayEquals(Arrays.copyOf(greedy, at + 1), c.ids());
@@ -310,7 +310,7 @@ class GeneratorTest {
     /** The ids of all K requested candidates, duplicates restored from the merge records. */
     static List<int[]> expand(GenerationResult r, int k) {
         int[][] all = new int[k][];
-        for (Candidate c : r.candidates()) {
+        for (GeneratedCandidate c : r.candidates()) {
             all[c.index()] = c.ids();
             for (int j : c.mergedIndices()) all[j] = c.ids();
         }

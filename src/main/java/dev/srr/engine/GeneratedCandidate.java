@@ -8,7 +8,7 @@ package dev.srr.engine;
  * The states are null when no features were requested; they describe the model reading the prompt and the
  * response, which is {@link #responseIds()} (see {@link Generator}).
  */
-public record Candidate(int index, int[] ids, FinishReason finishReason, String text, float[] lastState,
+public record GeneratedCandidate(int index, int[] ids, FinishReason finishReason, String text, float[] lastState,
                         float[] meanState, int[] mergedIndices) {
 
     /** The ids the features cover: all ids but a final eos id. */
