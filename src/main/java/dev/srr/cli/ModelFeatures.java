@@ -7,7 +7,7 @@ import dev.srr.rank.FeatureCache;
 import dev.srr.rank.FeatureExtractor;
 import dev.srr.rank.FeatureSpec;
 import dev.srr.rank.FeatureWriter;
-import dev.srr.rank.SafetyList;
+import dev.srr.data.SafetyList;
 import dev.srr.tokenizer.ModelTokenizer;
 
 import java.io.IOException;

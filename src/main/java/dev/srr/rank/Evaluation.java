@@ -1,5 +1,8 @@
 package dev.srr.rank;
 
+import dev.srr.data.KeywordRule;
+import dev.srr.data.Labeler;
+import dev.srr.data.SafetyList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

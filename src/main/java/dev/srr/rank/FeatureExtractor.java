@@ -1,5 +1,6 @@
 package dev.srr.rank;
 
+import dev.srr.data.SafetyList;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srr.engine.CaptureRequest;

@@ -1,5 +1,7 @@
 package dev.srr.rank;
 
+import dev.srr.data.Labeler;
+import dev.srr.data.SafetyList;
 import dev.srr.SrrException;
 import dev.srr.engine.Pooling;
 

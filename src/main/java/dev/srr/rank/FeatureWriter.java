@@ -1,5 +1,6 @@
 package dev.srr.rank;
 
+import dev.srr.data.SafetyList;
 import dev.srr.SrrException;
 import dev.srr.io.Json;
 import dev.srr.io.SafetensorsFile;

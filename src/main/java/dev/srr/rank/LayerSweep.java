@@ -1,5 +1,9 @@
 package dev.srr.rank;
 
+import dev.srr.data.CandidateOrder;
+import dev.srr.data.Labeler;
+import dev.srr.data.ListSplit;
+import dev.srr.data.SafetyList;
 import dev.srr.SrrException;
 import dev.srr.engine.Pooling;
 

@@ -1,5 +1,6 @@
 package dev.srr.rank;
 
+import dev.srr.data.SafetyList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.srr.rank;
 
+import dev.srr.data.ListSplit;
 import java.util.List;
 
 /** One training run from joined features: seeded validation split, then {@link RankerTrainer}. */

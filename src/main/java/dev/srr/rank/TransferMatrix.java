@@ -1,15 +1,16 @@
 package dev.srr.rank;
 
+import dev.srr.data.CandidateOrder;
+import dev.srr.data.ListSplit;
+import dev.srr.data.SafetyList;
 import dev.srr.SrrException;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Cross-dataset transfer: for each source, a ranker trained on part of that source's lists and tested on every
@@ -47,7 +48,6 @@ public record TransferMatrix(List<String> sources, RankingMetrics[][] cells, int
         RankingMetrics[][] cells = new RankingMetrics[n][n];
         int[][] excluded = new int[n][n];
         int[] trainLists = new int[n];
-        Map<String, Set<String>> partners = partners(shared);
         for (int i = 0; i < n; i++) {
             ListSplit split = ListSplit.split(bySource.get(sources.get(i)), 0, testShare, options.seed(), shared);
             trainLists[i] = split.train().size();
@@ -57,14 +57,7 @@ public record TransferMatrix(List<String> sources, RankingMetrics[][] cells, int
             } catch (SrrException e) {
                 throw new SrrException("source " + sources.get(i) + ": " + e.getMessage());
             }
-            Set<String> trainPrompts = new HashSet<>();
-            Set<String> linkedIds = new HashSet<>();
-            for (SafetyList l : split.train()) {
-                String key = ListSplit.normalise(l.requestText());
-                if (!key.isEmpty()) trainPrompts.add(key);
-                linkedIds.add(l.id());
-                linkedIds.addAll(partners.getOrDefault(l.id(), Set.of()));
-            }
+            Predicate<SafetyList> sharesTrainingPrompt = ListSplit.sharesPromptWith(split.train(), shared);
             for (int j = 0; j < n; j++) {
                 List<SafetyList> test;
                 if (i == j) {
@@ -72,7 +65,7 @@ public record TransferMatrix(List<String> sources, RankingMetrics[][] cells, int
                 } else {
                     test = new ArrayList<>();
                     for (SafetyList l : bySource.get(sources.get(j))) {
-                        if (linkedIds.contains(l.id()) || trainPrompts.contains(ListSplit.normalise(l.requestText()))) {
+                        if (sharesTrainingPrompt.test(l)) {
                             excluded[i][j]++;
                         } else {
                             test.add(l);
@@ -90,15 +83,6 @@ public record TransferMatrix(List<String> sources, RankingMetrics[][] cells, int
 
     static String source(SafetyList l) {
         return l.source() == null ? NO_SOURCE : l.source();
-    }
-
-    private static Map<String, Set<String>> partners(ListSplit.SharedPrompts shared) {
-        Map<String, Set<String>> m = new HashMap<>();
-        for (String[] p : shared.pairs()) {
-            m.computeIfAbsent(p[0], k -> new HashSet<>()).add(p[1]);
-            m.computeIfAbsent(p[1], k -> new HashSet<>()).add(p[0]);
-        }
-        return m;
     }
 
     /** Accuracy matrix as text: rows train source, columns test source, diagonal marked with brackets. */

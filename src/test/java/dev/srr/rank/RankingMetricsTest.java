@@ -1,5 +1,6 @@
 package dev.srr.rank;
 
+import dev.srr.data.KeywordRule;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.srr.rank;
 
+import dev.srr.data.SafetyList;
 import dev.srr.engine.Pooling;
 
 import java.nio.file.Path;

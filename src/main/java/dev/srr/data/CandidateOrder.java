@@ -1,5 +1,7 @@
-package dev.srr.rank;
+package dev.srr.data;
 
+import dev.srr.rank.FeatureList;
+import dev.srr.rank.FeatureSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package dev.srr.rank;
+package dev.srr.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
@@ -7,11 +7,14 @@ import dev.srr.io.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Deterministic train/validation/test split by seed that never separates lists about the same prompt:
@@ -96,6 +99,26 @@ public record ListSplit(List<SafetyList> train, List<SafetyList> validation, Lis
         List<SafetyList> train = new ArrayList<>(), val = new ArrayList<>(), test = new ArrayList<>();
         for (int i = 0; i < n; i++) (inTest[i] ? test : inVal[i] ? val : train).add(lists.get(i));
         return new ListSplit(List.copyOf(train), List.copyOf(val), List.copyOf(test));
+    }
+
+    /**
+     * Whether a list is about a prompt of {@code lists}, by the rule the split keeps together: the same list id, a
+     * list paired with one of them in {@code shared}, or an equal normalised prompt.
+     */
+    public static Predicate<SafetyList> sharesPromptWith(List<SafetyList> lists, SharedPrompts shared) {
+        Set<String> prompts = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        for (SafetyList l : lists) {
+            String key = normalise(l.requestText());
+            if (!key.isEmpty()) prompts.add(key);
+            ids.add(l.id());
+        }
+        Set<String> linked = new HashSet<>(ids);
+        for (String[] pair : shared.pairs()) {
+            if (ids.contains(pair[0])) linked.add(pair[1]);
+            if (ids.contains(pair[1])) linked.add(pair[0]);
+        }
+        return l -> linked.contains(l.id()) || prompts.contains(normalise(l.requestText()));
     }
 
     /** Lower-case [a-z0-9] tokens joined by single spaces; the empty string for a missing prompt. */

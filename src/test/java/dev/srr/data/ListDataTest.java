@@ -1,5 +1,7 @@
-package dev.srr.rank;
+package dev.srr.data;
 
+import dev.srr.rank.OverRefusal;
+import dev.srr.rank.RankingMetrics;
 import dev.srr.SrrException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

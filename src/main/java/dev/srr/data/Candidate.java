@@ -1,4 +1,4 @@
-package dev.srr.rank;
+package dev.srr.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -1,4 +1,4 @@
-package dev.srr.rank;
+package dev.srr.data;
 
 /** A candidate's safety as read from the data: safe, unsafe, explicitly unlabelled, or some other value. */
 public enum SafetyLabel {
