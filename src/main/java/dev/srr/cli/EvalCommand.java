@@ -4,10 +4,9 @@ import dev.srr.SrrException;
 import dev.srr.engine.Pooling;
 import dev.srr.io.AtomicFiles;
 import dev.srr.io.Json;
-import dev.srr.data.CandidateOrder;
-import dev.srr.rank.FeatureCache;
-import dev.srr.rank.FeatureSet;
-import dev.srr.rank.FeatureSpec;
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureSet;
+import dev.srr.features.FeatureSpec;
 import dev.srr.rank.HeldOutEvaluation;
 import dev.srr.data.Labeler;
 import dev.srr.rank.LayerSweep;
@@ -383,7 +382,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private FeatureSet shuffled(FeatureSet s) {
-        return shuffle == null ? s : CandidateOrder.shuffle(s, shuffle);
+        return shuffle == null ? s : s.shuffled(shuffle);
     }
 
     private Path dataName() {

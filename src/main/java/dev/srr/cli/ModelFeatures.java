@@ -3,10 +3,10 @@ package dev.srr.cli;
 import dev.srr.SrrException;
 import dev.srr.engine.LoadedModel;
 import dev.srr.engine.Pooling;
-import dev.srr.rank.FeatureCache;
-import dev.srr.rank.FeatureExtractor;
-import dev.srr.rank.FeatureSpec;
-import dev.srr.rank.FeatureWriter;
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureExtractor;
+import dev.srr.features.FeatureSpec;
+import dev.srr.features.FeatureWriter;
 import dev.srr.data.SafetyList;
 import dev.srr.tokenizer.ModelTokenizer;
 
@@ -76,7 +76,7 @@ final class ModelFeatures implements AutoCloseable {
     }
 
     /** Extracts the lists' features at {@code layers} into a new cache and opens it. */
-    FeatureCache extract(List<SafetyList> lists, Path dataFile, int[] layers, Pooling pooling, dev.srr.rank.EncodeMode encode,
+    FeatureCache extract(List<SafetyList> lists, Path dataFile, int[] layers, Pooling pooling, dev.srr.features.EncodeMode encode,
                          String name) {
         List<SafetyList> withCandidates = lists.stream().filter(l -> !l.candidates().isEmpty()).toList();
         if (withCandidates.isEmpty()) throw new SrrException(dataFile + ": no list has candidates");

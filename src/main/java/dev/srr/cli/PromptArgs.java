@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.srr.SrrException;
 import dev.srr.io.Json;
-import dev.srr.rank.FeatureExtractor;
+import dev.srr.features.FeatureExtractor;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;

@@ -2,9 +2,9 @@ package dev.srr.cli;
 
 import dev.srr.SrrException;
 import dev.srr.io.Json;
-import dev.srr.rank.FeatureCache;
-import dev.srr.rank.FeatureSet;
-import dev.srr.rank.FeatureSpec;
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureSet;
+import dev.srr.features.FeatureSpec;
 import dev.srr.data.Labeler;
 import dev.srr.data.ListDataset;
 import dev.srr.rank.Ranker;

@@ -2,8 +2,8 @@ package dev.srr.cli;
 
 import dev.srr.engine.Pooling;
 import dev.srr.io.Json;
-import dev.srr.rank.FeatureCache;
-import dev.srr.rank.FeatureSet;
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureSet;
 import dev.srr.data.Labeler;
 import dev.srr.data.ListDataset;
 import dev.srr.data.ListSplit;

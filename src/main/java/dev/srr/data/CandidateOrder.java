@@ -1,7 +1,5 @@
 package dev.srr.data;
 
-import dev.srr.rank.FeatureList;
-import dev.srr.rank.FeatureSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,7 +14,7 @@ public final class CandidateOrder {
     }
 
     /** The permutation for list {@code id}: new position i holds old candidate {@code order[i]}. */
-    static int[] permutation(String id, int m, long seed) {
+    public static int[] permutation(String id, int m, long seed) {
         // seeded per list id, so a list is shuffled the same way whatever else is in the file
         Random rng = new Random(seed ^ id.hashCode() * 0x9E3779B97F4A7C15L);
         int[] order = new int[m];
@@ -36,17 +34,5 @@ public final class CandidateOrder {
         for (int i : order) c.add(list.candidates().get(i));
         return new SafetyList(list.id(), list.source(), list.prompt(), list.messages(), List.copyOf(c), list.fields(),
                 list.file(), list.line());
-    }
-
-    /** Lists and their features shuffled alike. */
-    public static FeatureSet shuffle(FeatureSet set, long seed) {
-        List<SafetyList> lists = new ArrayList<>();
-        List<FeatureList> features = new ArrayList<>();
-        for (int i = 0; i < set.lists().size(); i++) {
-            SafetyList l = set.lists().get(i);
-            lists.add(shuffle(l, seed));
-            features.add(set.features().get(i).permuted(permutation(l.id(), l.candidates().size(), seed)));
-        }
-        return new FeatureSet(List.copyOf(lists), List.copyOf(features), set.missing());
     }
 }

@@ -1,6 +1,7 @@
 package dev.srr.rank;
 
-import dev.srr.data.CandidateOrder;
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureSet;
 import dev.srr.data.Labeler;
 import dev.srr.data.ListSplit;
 import dev.srr.data.SafetyList;
@@ -65,7 +66,7 @@ public record LayerSweep(List<Row> rows, Map<String, RankingMetrics> baselines) 
             for (Pooling pooling : pools) {
                 TrainResult r = TrainingRun.train(train.at(layer, pooling, labeler), opts, validationShare, shared, ProgressListener.NONE);
                 FeatureSet t = test.at(layer, pooling, labeler);
-                if (shuffle != null) t = CandidateOrder.shuffle(t, shuffle);
+                if (shuffle != null) t = t.shuffled(shuffle);
                 RankingMetrics m = RankerTrainer.evaluate(r.ranker(), t.features());
                 if (baselines == null) baselines = Evaluation.compare(t.lists(), labeler, null);
                 Row row = new Row(layer, pooling, m, r.bestEpoch());

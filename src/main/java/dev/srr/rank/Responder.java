@@ -1,5 +1,7 @@
 package dev.srr.rank;
 
+import dev.srr.features.EncodeMode;
+import dev.srr.features.FeatureSpec;
 import dev.srr.SrrException;
 import dev.srr.engine.GeneratedCandidate;
 import dev.srr.engine.GenerationOptions;

@@ -1,5 +1,8 @@
 package dev.srr.rank;
 
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureSet;
+import dev.srr.features.FeatureSpec;
 import dev.srr.data.ListSplit;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.srr.rank;
 
-import dev.srr.data.CandidateOrder;
+import dev.srr.features.FeatureSet;
 import dev.srr.data.ListSplit;
 import dev.srr.data.SafetyList;
 import dev.srr.SrrException;
@@ -73,7 +73,7 @@ public record TransferMatrix(List<String> sources, RankingMetrics[][] cells, int
                     }
                 }
                 FeatureSet t = data.select(test);
-                if (shuffle != null) t = CandidateOrder.shuffle(t, shuffle);
+                if (shuffle != null) t = t.shuffled(shuffle);
                 cells[i][j] = t.lists().isEmpty() ? null : RankerTrainer.evaluate(r.ranker(), t.features());
             }
             listener.onSource(sources.get(i), i + 1, n);

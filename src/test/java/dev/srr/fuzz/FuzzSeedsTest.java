@@ -16,7 +16,7 @@ import dev.srr.rank.RankerCheckpoint;
 import dev.srr.rank.RankerConfig;
 import dev.srr.data.SafetyList;
 import dev.srr.rank.Standardization;
-import dev.srr.rank.TestFeatureCaches;
+import dev.srr.features.TestFeatureCaches;
 import dev.srr.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.srr.fuzz;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
-import dev.srr.rank.FeatureSpec;
+import dev.srr.features.FeatureSpec;
 import dev.srr.rank.Ranker;
 import dev.srr.rank.RankerCheckpoint;
 

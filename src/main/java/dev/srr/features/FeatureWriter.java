@@ -1,4 +1,4 @@
-package dev.srr.rank;
+package dev.srr.features;
 
 import dev.srr.data.SafetyList;
 import dev.srr.SrrException;

@@ -1,4 +1,4 @@
-package dev.srr.rank;
+package dev.srr.features;
 
 import java.util.Map;
 

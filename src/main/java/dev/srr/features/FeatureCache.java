@@ -1,4 +1,4 @@
-package dev.srr.rank;
+package dev.srr.features;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;

@@ -1,5 +1,7 @@
-package dev.srr.rank;
+package dev.srr.features;
 
+import dev.srr.rank.FeatureList;
+import dev.srr.data.CandidateOrder;
 import dev.srr.data.Labeler;
 import dev.srr.data.SafetyList;
 import dev.srr.SrrException;
@@ -57,6 +59,21 @@ public record FeatureSet(List<SafetyList> lists, List<FeatureList> features, int
         int[] layers = cache.header().layers();
         if (layers.length == 1) return layers[0];
         throw new SrrException(cache.path() + ": holds layers " + java.util.Arrays.toString(layers) + "; choose one with --layer");
+    }
+
+    /**
+     * The lists and their features with each list's candidates in the seeded order of {@link CandidateOrder}, alike
+     * for both, so every method evaluated on the set sees the same order.
+     */
+    public FeatureSet shuffled(long seed) {
+        List<SafetyList> l = new ArrayList<>();
+        List<FeatureList> f = new ArrayList<>();
+        for (int i = 0; i < lists.size(); i++) {
+            SafetyList list = lists.get(i);
+            l.add(CandidateOrder.shuffle(list, seed));
+            f.add(features.get(i).permuted(CandidateOrder.permutation(list.id(), list.candidates().size(), seed)));
+        }
+        return new FeatureSet(List.copyOf(l), List.copyOf(f), missing);
     }
 
     /** The sub-set at the given positions. */
