@@ -12,7 +12,7 @@ import dev.srr.rank.RankerCheckpoint;
 import dev.srr.rank.RankerConfig;
 import dev.srr.rank.TrainOptions;
 import dev.srr.rank.TrainResult;
-import dev.srr.rank.TrainingRun;
+import dev.srr.eval.TrainingRun;
 import dev.srr.rank.EpochReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.srr.data;
 
-import dev.srr.rank.OverRefusal;
+import dev.srr.eval.OverRefusal;
 import dev.srr.rank.RankingMetrics;
 import dev.srr.SrrException;
 import org.junit.jupiter.api.Test;

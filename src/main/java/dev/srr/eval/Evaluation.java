@@ -1,5 +1,6 @@
-package dev.srr.rank;
+package dev.srr.eval;
 
+import dev.srr.rank.RankingMetrics;
 import dev.srr.data.KeywordRule;
 import dev.srr.data.Labeler;
 import dev.srr.data.SafetyList;

@@ -1,5 +1,6 @@
-package dev.srr.rank;
+package dev.srr.eval;
 
+import dev.srr.rank.RankingMetrics;
 import dev.srr.engine.Pooling;
 
 import java.util.List;

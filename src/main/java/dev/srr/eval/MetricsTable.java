@@ -1,5 +1,6 @@
-package dev.srr.rank;
+package dev.srr.eval;
 
+import dev.srr.rank.RankingMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,10 @@
-package dev.srr.rank;
+package dev.srr.eval;
 
+import dev.srr.rank.FeatureList;
+import dev.srr.rank.ProgressListener;
+import dev.srr.rank.RankerTrainer;
+import dev.srr.rank.TrainOptions;
+import dev.srr.rank.TrainResult;
 import dev.srr.features.FeatureCache;
 import dev.srr.features.FeatureSet;
 import dev.srr.features.FeatureSpec;

@@ -1,5 +1,10 @@
-package dev.srr.rank;
+package dev.srr.eval;
 
+import dev.srr.rank.ProgressListener;
+import dev.srr.rank.RankerTrainer;
+import dev.srr.rank.RankingMetrics;
+import dev.srr.rank.TrainOptions;
+import dev.srr.rank.TrainResult;
 import dev.srr.features.FeatureSet;
 import dev.srr.data.ListSplit;
 import dev.srr.data.SafetyList;
