@@ -9,7 +9,7 @@ import dev.srr.features.FeatureExtractor;
 import dev.srr.data.ListDataset;
 import dev.srr.features.ListFeatures;
 import dev.srr.rank.RankerCheckpoint;
-import dev.srr.rank.Responder;
+import dev.srr.respond.Responder;
 import dev.srr.data.SafetyList;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import dev.srr.engine.GenerationOptions;
 import dev.srr.engine.LoadedModel;
 import dev.srr.io.Json;
 import dev.srr.rank.RankerCheckpoint;
-import dev.srr.rank.Responder;
+import dev.srr.respond.Responder;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

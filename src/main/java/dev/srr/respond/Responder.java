@@ -1,5 +1,9 @@
-package dev.srr.rank;
+package dev.srr.respond;
 
+import dev.srr.rank.FeatureList;
+import dev.srr.rank.RankerCheckpoint;
+import dev.srr.rank.RankingMetrics;
+import dev.srr.rank.Scorer;
 import dev.srr.features.EncodeMode;
 import dev.srr.features.FeatureSpec;
 import dev.srr.SrrException;
