@@ -4,7 +4,7 @@ import dev.srr.bench.ModelBench;
 import dev.srr.bench.ProcessMemory;
 import dev.srr.bench.Stats;
 import dev.srr.compute.MemoryBandwidth;
-import dev.srr.compute.Parallel;
+import dev.srr.Parallel;
 import dev.srr.engine.LoadedModel;
 import dev.srr.io.Json;
 import dev.srr.model.ModelConfig;

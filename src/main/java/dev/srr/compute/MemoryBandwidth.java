@@ -1,5 +1,6 @@
 package dev.srr.compute;
 
+import dev.srr.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 

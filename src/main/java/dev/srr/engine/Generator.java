@@ -1,7 +1,7 @@
 package dev.srr.engine;
 
 import dev.srr.compute.KvCache;
-import dev.srr.compute.Parallel;
+import dev.srr.Parallel;
 import dev.srr.compute.Step;
 import dev.srr.compute.StepOutput;
 import dev.srr.model.ModelConfig;

@@ -1,7 +1,7 @@
 package dev.srr.model;
 
 import dev.srr.SrrException;
-import dev.srr.compute.Parallel;
+import dev.srr.Parallel;
 import dev.srr.io.AtomicFiles;
 import dev.srr.io.Json;
 import dev.srr.io.SafetensorsWriter;

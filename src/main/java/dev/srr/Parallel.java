@@ -1,4 +1,4 @@
-package dev.srr.compute;
+package dev.srr;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
