@@ -3,10 +3,11 @@ package dev.srr.respond;
 import dev.srr.rank.FeatureList;
 import dev.srr.rank.RankerCheckpoint;
 import dev.srr.rank.RankingMetrics;
-import dev.srr.rank.Scorer;
 import dev.srr.features.EncodeMode;
 import dev.srr.features.FeatureSpec;
 import dev.srr.SrrException;
+import dev.srr.compute.Backends;
+import dev.srr.compute.Scorer;
 import dev.srr.engine.GeneratedCandidate;
 import dev.srr.engine.GenerationOptions;
 import dev.srr.engine.GenerationResult;
@@ -43,7 +44,7 @@ public final class Responder implements AutoCloseable {
             throw new SrrException(rankerDir + ": ranker reads layer " + spec.layer() + ", but the model has "
                     + model.config().numLayers() + " layers");
         }
-        this.scorer = Scorer.create(ranker.ranker(), backend);
+        this.scorer = Backends.scorer(ranker.ranker(), backend);
     }
 
     public FeatureSpec spec() {
