@@ -11,6 +11,7 @@ import dev.srr.features.ListFeatures;
 import dev.srr.rank.RankerCheckpoint;
 import dev.srr.respond.Responder;
 import dev.srr.data.SafetyList;
+import dev.srr.tokenizer.ChatMessage;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -129,7 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < texts.size(); i++) {
                 String label = answered.isEmpty() ? "" : "  [" + answered.get(i).source() + ", " + answered.get(i).id() + "]";
                 out.println("prompt: " + RespondCommand.preview(texts.get(i), 200) + label);
-                Responder.Response r = responder.respond(FeatureExtractor.promptIds(tokenizer, PromptArgs.userMessage(texts.get(i))), options, null);
+                Responder.Response r = responder.respond(tokenizer.promptIds(List.of(ChatMessage.user(texts.get(i)))), options, null);
                 out.print(RespondCommand.table(r));
                 out.println();
                 out.flush();

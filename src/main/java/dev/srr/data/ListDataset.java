@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
 import dev.srr.io.InputFiles;
 import dev.srr.io.Json;
+import dev.srr.tokenizer.ChatMessage;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class ListDataset {
         String id = idNode.asText();
         String source = optionalText(node, "source", where);
         String prompt = optionalText(node, "prompt", where);
-        List<SafetyList.Message> messages = new ArrayList<>();
+        List<ChatMessage> messages = new ArrayList<>();
         JsonNode msgs = node.get("messages");
         if (msgs != null && !msgs.isNull()) {
             if (!msgs.isArray()) throw new SrrException(where + ": field 'messages' must be an array");
@@ -111,7 +112,7 @@ public final class ListDataset {
                 String role = optionalText(m, "role", w);
                 String content = optionalText(m, "content", w);
                 if (role == null || content == null) throw new SrrException(w + ": needs 'role' and 'content' strings");
-                messages.add(new SafetyList.Message(role, content));
+                messages.add(new ChatMessage(role, content));
             }
         }
         if (!node.has("prompt") && messages.isEmpty()) {

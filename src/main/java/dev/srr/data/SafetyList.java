@@ -1,6 +1,7 @@
 package dev.srr.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.srr.tokenizer.ChatMessage;
 
 import java.util.List;
 
@@ -13,11 +14,8 @@ import java.util.List;
  * @param fields   the whole JSON object, for source-specific fields such as {@code prompt_label}
  * @param file     where the list was read from, and {@code line} its 1-based line number
  */
-public record SafetyList(String id, String source, String prompt, List<Message> messages, List<Candidate> candidates,
+public record SafetyList(String id, String source, String prompt, List<ChatMessage> messages, List<Candidate> candidates,
                          JsonNode fields, String file, int line) {
-
-    public record Message(String role, String content) {
-    }
 
     /** XSTest's prompt label ("safe"/"unsafe"), or null when the list has none. */
     public String promptLabel() {
@@ -30,10 +28,20 @@ public record SafetyList(String id, String source, String prompt, List<Message> 
         if (prompt != null) return prompt;
         if (messages.isEmpty()) return null;
         StringBuilder sb = new StringBuilder();
-        for (Message m : messages) {
+        for (ChatMessage m : messages) {
             if ("user".equals(m.role())) sb.append(m.content()).append('\n');
         }
         return sb.isEmpty() ? null : sb.toString();
+    }
+
+    /**
+     * The conversation a candidate answered: {@code attackPrompt} as the user's turn when given (the text the model
+     * actually received), else the list's messages, else its prompt as the user's turn (empty when it has none).
+     */
+    public List<ChatMessage> request(String attackPrompt) {
+        if (attackPrompt != null) return List.of(ChatMessage.user(attackPrompt));
+        if (!messages.isEmpty()) return messages;
+        return List.of(ChatMessage.user(prompt == null ? "" : prompt));
     }
 
     public Boolean[] safeLabels() {

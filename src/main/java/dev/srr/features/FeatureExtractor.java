@@ -1,13 +1,10 @@
 package dev.srr.features;
 
 import dev.srr.data.SafetyList;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srr.engine.CaptureRequest;
 import dev.srr.engine.Pooling;
 import dev.srr.engine.SequenceOutput;
 import dev.srr.engine.Transformer;
-import dev.srr.io.Json;
 import dev.srr.tokenizer.ModelTokenizer;
 
 import java.util.ArrayList;
@@ -45,37 +42,6 @@ public final class FeatureExtractor {
         return truncated;
     }
 
-    /** Token ids of the chat-formatted request (generation prompt appended), or the raw text without a template. */
-    public int[] promptIds(SafetyList list, String attackPrompt) {
-        return promptIds(tokenizer, list, attackPrompt);
-    }
-
-    public static int[] promptIds(ModelTokenizer tokenizer, SafetyList list, String attackPrompt) {
-        ArrayNode messages = Json.MAPPER.createArrayNode();
-        if (attackPrompt != null) {
-            messages.add(message("user", attackPrompt));
-        } else if (!list.messages().isEmpty()) {
-            list.messages().forEach(m -> messages.add(message(m.role(), m.content())));
-        } else {
-            messages.add(message("user", list.prompt() == null ? "" : list.prompt()));
-        }
-        return promptIds(tokenizer, messages);
-    }
-
-    public static int[] promptIds(ModelTokenizer tokenizer, ArrayNode messages) {
-        if (tokenizer.hasChatTemplate()) return tokenizer.encodeChat(messages, true);
-        StringBuilder text = new StringBuilder();
-        messages.forEach(m -> text.append(m.get("content").asText()).append('\n'));
-        return tokenizer.encode(text.toString(), true);
-    }
-
-    private static ObjectNode message(String role, String content) {
-        ObjectNode m = Json.MAPPER.createObjectNode();
-        m.put("role", role);
-        m.put("content", content);
-        return m;
-    }
-
     public ListFeatures extract(SafetyList list) {
         int d = model.config().hiddenSize();
         int m = list.candidates().size();
@@ -83,7 +49,7 @@ public final class FeatureExtractor {
         for (int l : layers) {
             for (Pooling p : poolings) vectors.put(ListFeatures.candidatesKey(l, p), new float[m * d]);
         }
-        int[] prompt = promptIds(list, null);
+        int[] prompt = tokenizer.promptIds(list.request(null));
         // instruction vector, and the shared prefix for candidates that answered the list's own prompt
         Map<String, List<Integer>> byPrefix = new LinkedHashMap<>();
         for (int c = 0; c < m; c++) {
@@ -101,7 +67,7 @@ public final class FeatureExtractor {
                 } else if (group.getKey().isEmpty()) {
                     encodeAfter(promptSeq, prompt.length, promptOut, list, group.getValue(), vectors, d);
                 } else {
-                    int[] attackIds = fit(promptIds(list, group.getKey()));
+                    int[] attackIds = fit(tokenizer.promptIds(list.request(group.getKey())));
                     int seq = model.cache().newSequence();
                     try {
                         SequenceOutput out = model.forwardInto(List.of(attackIds), new int[]{seq},

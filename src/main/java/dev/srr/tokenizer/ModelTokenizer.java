@@ -155,6 +155,23 @@ public final class ModelTokenizer {
         return encode(renderChat(messages, addGenerationPrompt), false);
     }
 
+    /**
+     * The ids of a request as the model reads it before answering: the chat template with the generation prompt
+     * appended, or, for a tokenizer without a template, the messages' contents one per line, with the special tokens
+     * the tokenizer adds. Generated candidates and extracted features both see their prompt this way.
+     */
+    public int[] promptIds(List<ChatMessage> messages) {
+        return promptIds(ChatMessage.toJson(messages));
+    }
+
+    /** Same, for messages given as a JSON array of {"role", "content", ...} objects. */
+    public int[] promptIds(JsonNode messages) {
+        if (hasChatTemplate()) return encodeChat(messages, true);
+        StringBuilder text = new StringBuilder();
+        messages.forEach(m -> text.append(m.get("content").asText()).append('\n'));
+        return encode(text.toString(), true);
+    }
+
     private ChatTemplate requireTemplate() {
         if (chatTemplate == null) {
             throw new SrrException(configFile + ": no chat_template (this tokenizer has no chat format)");
