@@ -2,12 +2,10 @@ package dev.srr.cli;
 
 import dev.srr.SrrException;
 import dev.srr.io.Json;
-import dev.srr.features.FeatureCache;
 import dev.srr.features.FeatureSet;
 import dev.srr.features.FeatureSpec;
 import dev.srr.data.Labeler;
 import dev.srr.data.ListDataset;
-import dev.srr.rank.Ranker;
 import dev.srr.rank.RankerCheckpoint;
 import dev.srr.rank.RankingMetrics;
 import dev.srr.data.SafetyList;
@@ -62,27 +60,14 @@ public final class RankCommand implements Callable<Integer> {
         if ((model == null) == (features == null)) throw new SrrException("give either MODEL or --features, not both");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RankerCheckpoint probe = RankerCheckpoint.load(ranker);
-        FeatureSpec fs = FeatureSpec.fromJson(probe.featureSpec() == null ? Map.of() : probe.featureSpec(),
-                ranker.resolve(RankerCheckpoint.METADATA).toString());
+        RankerCheckpoint checkpoint = RankerCheckpoint.load(ranker);
+        FeatureSpec fs = FeatureSpec.of(checkpoint, ranker);
         List<SafetyList> lists = ListDataset.read(data).lists();
         FeatureSet set;
-        if (model != null) {
-            try (ModelFeatures mf = ModelFeatures.open(model, backend, fs, ranker, err, quiet);
-                 FeatureCache cache = mf.extract(lists, data, new int[]{fs.layer()}, fs.pooling(), fs.encode(), "rank")) {
-                set = FeatureSet.join(lists, data, cache, fs.layer(), fs.pooling(), Labeler.GIVEN);
-            }
-        } else {
-            try (FeatureCache cache = FeatureCache.open(features)) {
-                if (cache.header().hiddenSize() != fs.hiddenSize()) {
-                    throw new SrrException(features + ": features have size " + cache.header().hiddenSize() + ", but ranker " + ranker
-                            + " was trained on size " + fs.hiddenSize());
-                }
-                set = FeatureSet.join(lists, data, cache, fs.layer(), fs.pooling(), Labeler.GIVEN);
-            }
+        try (FeatureInput input = FeatureInput.open(model, features, backend, fs, ranker, false, err, quiet)) {
+            set = input.source.join(lists, data, fs.layer(), fs.pooling(), Labeler.GIVEN);
         }
-        Ranker r = RankerCheckpoint.load(ranker, fs.hiddenSize()).ranker();
-        List<double[]> scores = r.scoreAll(set.features());
+        List<double[]> scores = checkpoint.ranker().scoreAll(set.features());
         for (int l = 0; l < set.lists().size(); l++) {
             SafetyList list = set.lists().get(l);
             double[] s = scores.get(l);

@@ -6,6 +6,7 @@ import dev.srr.engine.GenerationOptions;
 import dev.srr.engine.LoadedModel;
 import dev.srr.io.Json;
 import dev.srr.rank.RankerCheckpoint;
+import dev.srr.rank.RankingMetrics;
 import dev.srr.respond.Responder;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;
@@ -64,9 +65,8 @@ public final class RespondCommand implements Callable<Integer> {
         ModelTokenizer tokenizer = PromptArgs.tokenizerOf(model);
         if (tokenizer == null) throw new SrrException(model + ": no tokenizer.json, which respond needs");
         try (LoadedModel m = LoadedModel.open(model, backend)) {
-            RankerCheckpoint rk = RankerCheckpoint.load(ranker, m.config().hiddenSize());
             Responder.Response r;
-            try (Responder responder = new Responder(m, tokenizer, rk, ranker.toString(), backend)) {
+            try (Responder responder = new Responder(m, tokenizer, RankerCheckpoint.load(ranker), ranker, backend)) {
                 r = responder.respond(prompt.ids(model, tokenizer), options, null);
             }
             if (json) {
@@ -105,9 +105,7 @@ public final class RespondCommand implements Callable<Integer> {
     /** Candidates best first: rank, score, a one-line preview. */
     static String table(Responder.Response r) {
         StringBuilder sb = new StringBuilder();
-        Integer[] order = new Integer[r.scores().length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(r.scores()[b], r.scores()[a]));
+        int[] order = RankingMetrics.order(r.scores());
         sb.append(String.format("%4s %8s  %s%n", "rank", "score", "candidate"));
         for (int i = 0; i < order.length; i++) {
             GeneratedCandidate c = r.generation().candidates().get(order[i]);

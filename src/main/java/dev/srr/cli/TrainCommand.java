@@ -93,18 +93,18 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Pooling pooling = Pooling.parse(pool);
         try (FeatureCache cache = FeatureCache.open(features)) {
-            int l = FeatureSet.defaultLayer(cache, layer);
-            FeatureSet set = FeatureSet.join(ListDataset.read(data).lists(), data, cache, l, pooling, Labeler.parse(label));
-            RankerConfig config = RankerConfig.defaults(cache.header().hiddenSize()).withProjection(dim, heads, 4 * dim).withTau(tau);
+            int l = cache.defaultLayer(layer);
+            FeatureSet set = cache.join(ListDataset.read(data).lists(), data, l, pooling, Labeler.parse(label));
+            RankerConfig config = RankerConfig.defaults(cache.hiddenSize()).withProjection(dim, heads, 4 * dim).withTau(tau);
             TrainOptions options = TrainOptions.defaults(config).withEpochs(epochs).withPatience(patience)
                     .withLearningRate(lr).withBatchSize(batch).withSeed(seed);
             ListSplit.SharedPrompts shared = sharedPrompts == null ? ListSplit.SharedPrompts.NONE : ListSplit.SharedPrompts.read(sharedPrompts);
             if (!quiet) {
                 err.printf("train: %d lists at layer %d (%s pooling, d=%d)%s%n", set.lists().size(), l, pooling.label(),
-                        cache.header().hiddenSize(), set.missing() > 0 ? ", " + set.missing() + " lists of the data have no cached features" : "");
+                        cache.hiddenSize(), set.missing() > 0 ? ", " + set.missing() + " lists of the data have no cached features" : "");
             }
             TrainResult result = TrainingRun.train(set, options, val, shared, progress(err));
-            RankerCheckpoint.of(result, TrainingRun.spec(cache, l, pooling)).save(out);
+            RankerCheckpoint.of(result, cache.spec(l, pooling).toJson()).save(out);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("ranker", out.toString());
             summary.put("layer", l);

@@ -1,32 +1,98 @@
 package dev.srr.eval;
 
-import dev.srr.rank.RankingMetrics;
+import dev.srr.SrrException;
+import dev.srr.data.CandidateOrder;
 import dev.srr.data.KeywordRule;
 import dev.srr.data.Labeler;
+import dev.srr.data.ListSplit;
 import dev.srr.data.SafetyList;
+import dev.srr.features.FeatureSet;
+import dev.srr.features.FeatureSpec;
+import dev.srr.features.ListSource;
+import dev.srr.rank.ProgressListener;
+import dev.srr.rank.Ranker;
+import dev.srr.rank.RankingMetrics;
+import dev.srr.rank.TrainOptions;
+import dev.srr.rank.TrainResult;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Rankers and baselines scored on the same held-out lists: ranking metrics per method, XSTest over-refusal for
  * every method that picks one candidate, and notes on what the numbers can and cannot show.
  *
+ * @param lists       how many lists were evaluated
  * @param metrics     per method, rankers first, then random (expected), first candidate, keyword rule
  * @param overRefusal per method that chooses a candidate; empty when the lists have no XSTest safe prompt with a
  *                    compliant answer
  * @param notes       caveats to print under the table
  */
-public record HeldOutEvaluation(Map<String, RankingMetrics> metrics, Map<String, OverRefusal> overRefusal,
+public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, Map<String, OverRefusal> overRefusal,
                                 List<String> notes) {
 
+    /** Hears of the one step that takes a while: training the final-layer ranker. */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = (lists, layer) -> {
+        };
+
+        void onFinalLayerTraining(int lists, int layer);
+    }
+
     /**
-     * @param lists   the evaluated lists (in the candidate order the scores refer to)
+     * A trained ranker on the test lists next to the baselines and, given training lists, next to a ranker of its
+     * shape trained at the last layer both sides hold: does the chosen layer do better than the top of the model?
+     *
+     * @param spec       the features the ranker reads (layer, pooling)
+     * @param train      the lists to train the final-layer ranker on, or null to leave that row out (a note says so)
+     * @param finalLayer how the final-layer ranker trains
+     * @param shuffle    seed that puts every list's candidates in a seeded random order before any method runs
+     *                   ({@link CandidateOrder}), or null for file order
+     */
+    public static HeldOutEvaluation run(Ranker ranker, FeatureSpec spec, ListSource test, ListSource train, Labeler labeler,
+                                        TrainOptions finalLayer, double validationShare, ListSplit.SharedPrompts shared,
+                                        Long shuffle, Listener listener) {
+        FeatureSet tested = shuffled(test.at(spec.layer(), spec.pooling(), labeler), shuffle);
+        Map<String, List<double[]>> rankers = new LinkedHashMap<>();
+        rankers.put("srr (L" + spec.layer() + ", " + spec.pooling().label() + ")", ranker.scoreAll(tested.features()));
+        List<String> notes = new ArrayList<>();
+        if (tested.missing() > 0) notes.add(tested.missing() + " lists of the data have no cached features and were left out");
+        if (train == null) {
+            notes.add("final-layer baseline not computed: give --train-data (and --train-features if its features are in another cache)");
+        } else {
+            int last = Arrays.stream(test.features().layers()).filter(train.features()::hasLayer).max()
+                    .orElseThrow(() -> new SrrException(train.features().path() + " and " + test.features().path() + " hold no layer in common"));
+            FeatureSet trainSet = train.at(last, spec.pooling(), labeler);
+            Set<String> trainIds = trainSet.lists().stream().map(SafetyList::id).collect(Collectors.toSet());
+            long overlap = test.lists().stream().filter(l -> trainIds.contains(l.id())).count();
+            if (overlap > 0) notes.add(overlap + " evaluated lists are also in --train-data: the final-layer row is not held out for them");
+            listener.onFinalLayerTraining(trainSet.lists().size(), last);
+            TrainResult result = TrainingRun.train(trainSet, finalLayer, validationShare, shared, ProgressListener.NONE);
+            FeatureSet atLast = shuffled(test.at(last, spec.pooling(), labeler), shuffle);
+            String name = (last == test.features().numLayers() ? "final layer" : "last cached layer") + " (L" + last + ")";
+            rankers.put(name, result.ranker().scoreAll(atLast.features()));
+        }
+        return of(tested.lists(), labeler, rankers, shuffle != null, notes);
+    }
+
+    private static FeatureSet shuffled(FeatureSet set, Long seed) {
+        return seed == null ? set : set.shuffled(seed);
+    }
+
+    /**
+     * @param lists    the evaluated lists (in the candidate order the scores refer to)
      * @param rankers  per ranker name, its scores for each list
      * @param shuffled whether the candidates were put in a seeded random order (see {@link CandidateOrder})
+     * @param notes    notes so far; the candidate-order note follows them
      */
-    public static HeldOutEvaluation of(List<SafetyList> lists, Labeler labeler, Map<String, List<double[]>> rankers, boolean shuffled) {
+    static HeldOutEvaluation of(List<SafetyList> lists, Labeler labeler, Map<String, List<double[]>> rankers, boolean shuffled,
+                                List<String> notes) {
         List<Boolean[]> labels = lists.stream().map(labeler::labels).toList();
         List<String[]> texts = lists.stream().map(SafetyList::texts).toList();
         KeywordRule rule = KeywordRule.standard();
@@ -42,7 +108,9 @@ public record HeldOutEvaluation(Map<String, RankingMetrics> metrics, Map<String,
             OverRefusal o = OverRefusal.compute(lists, scores);
             if (o.lists() > 0) overRefusal.put(name, o);
         });
-        return new HeldOutEvaluation(metrics, overRefusal, List.of(firstCandidateNote(labels, shuffled)));
+        List<String> all = new ArrayList<>(notes);
+        all.add(firstCandidateNote(labels, shuffled));
+        return new HeldOutEvaluation(lists.size(), metrics, overRefusal, List.copyOf(all));
     }
 
     /**

@@ -5,9 +5,7 @@ import dev.srr.rank.ProgressListener;
 import dev.srr.rank.RankerTrainer;
 import dev.srr.rank.TrainOptions;
 import dev.srr.rank.TrainResult;
-import dev.srr.features.FeatureCache;
 import dev.srr.features.FeatureSet;
-import dev.srr.features.FeatureSpec;
 import dev.srr.data.ListSplit;
 import java.util.List;
 
@@ -22,10 +20,5 @@ public final class TrainingRun {
         List<FeatureList> train = data.select(split.train()).features();
         List<FeatureList> val = data.select(split.validation()).features();
         return RankerTrainer.train(train, val, options, listener);
-    }
-
-    /** The ranker's feature spec as stored in its checkpoint. */
-    public static java.util.Map<String, Object> spec(FeatureCache cache, int layer, dev.srr.engine.Pooling pooling) {
-        return new FeatureSpec(cache.header().model(), cache.header().hiddenSize(), layer, pooling, cache.header().encode()).toJson();
     }
 }

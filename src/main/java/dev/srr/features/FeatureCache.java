@@ -2,11 +2,15 @@ package dev.srr.features;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
+import dev.srr.data.Labeler;
+import dev.srr.data.SafetyList;
 import dev.srr.engine.Pooling;
 import dev.srr.io.Json;
 import dev.srr.io.JsonFields;
 import dev.srr.io.SafetensorsFile;
 import dev.srr.io.SafetensorsWriter;
+import dev.srr.model.ModelConfig;
+import dev.srr.rank.FeatureList;
 import dev.srr.tensor.Tensor;
 
 import java.io.IOException;
@@ -26,7 +30,7 @@ import java.util.Set;
  * metadata {@code srr.features} records the model, layers, poolings, encode mode, a hash of the data and each list's
  * id and candidate count, so training and evaluation can check they read features of the same data.
  */
-public final class FeatureCache implements AutoCloseable {
+public final class FeatureCache implements FeatureSource {
     public static final String META_KEY = "srr.features";
 
     /** What a cache holds; equal headers mean resumable parts. */
@@ -137,13 +141,88 @@ public final class FeatureCache implements AutoCloseable {
         return header;
     }
 
+    @Override
     public Path path() {
         return path;
     }
 
-    public boolean hasLayer(int layer) {
-        for (int l : header.layers) if (l == layer) return true;
-        return false;
+    @Override
+    public String model() {
+        return header.model;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return header.hiddenSize;
+    }
+
+    @Override
+    public int numLayers() {
+        return header.numLayers;
+    }
+
+    @Override
+    public int[] layers() {
+        return header.layers.clone();
+    }
+
+    @Override
+    public List<Pooling> poolings() {
+        return header.poolings;
+    }
+
+    @Override
+    public EncodeMode encode() {
+        return header.encode;
+    }
+
+    /**
+     * {@inheritDoc} A list the cache holds must have as many candidates as in the data: the cache was made from
+     * the same file.
+     */
+    @Override
+    public FeatureSet join(List<SafetyList> data, Path dataFile, int layer, Pooling pooling, Labeler labeler) {
+        if (!hasLayer(layer)) {
+            throw new SrrException(path + ": layer " + layer + " is not cached (cached: " + Arrays.toString(header.layers) + ")");
+        }
+        if (!header.poolings.contains(pooling)) {
+            throw new SrrException(path + ": pooling " + pooling.label() + " is not cached");
+        }
+        List<SafetyList> lists = new ArrayList<>();
+        List<FeatureList> features = new ArrayList<>();
+        int missing = 0;
+        for (SafetyList l : data) {
+            if (l.candidates().isEmpty()) continue;
+            int i = indexOf(l.id());
+            if (i < 0) {
+                missing++;
+                continue;
+            }
+            if (candidateCount(i) != l.candidates().size()) {
+                throw new SrrException(path + ": list '" + l.id() + "' has " + candidateCount(i)
+                        + " cached candidates but " + l.candidates().size() + " in " + dataFile + " (run srr features again)");
+            }
+            lists.add(l);
+            features.add(new FeatureList(l.id(), instruction(i, layer), candidates(i, layer, pooling), labeler.labels(l)));
+        }
+        if (lists.isEmpty()) {
+            throw new SrrException(path + ": none of the lists in " + dataFile + " has cached features (run srr features on it)");
+        }
+        return new FeatureSet(lists, features, missing);
+    }
+
+    @Override
+    public void require(FeatureSpec spec, Path rankerDir) {
+        spec.requireCache(this, rankerDir);
+    }
+
+    /** The layer to use: the one asked for, else the 25%-depth layer if cached, else the only cached layer. */
+    public int defaultLayer(Integer asked) {
+        if (asked != null) return asked;
+        int quarter = ModelConfig.quarterLayer(header.numLayers);
+        if (hasLayer(quarter)) return quarter;
+        if (header.layers.length == 1) return header.layers[0];
+        throw new SrrException(path + ": holds layers " + Arrays.toString(header.layers) + "; choose one with --layer");
     }
 
     /** The features of list {@code i} at {@code layer} with candidate {@code pooling}. */

@@ -126,14 +126,20 @@ public final class FeatureExtractor {
     }
 
     private void encodeStandalone(SafetyList list, List<Integer> which, Map<String, float[]> vectors, int d) {
-        List<int[]> texts = new ArrayList<>();
-        for (int c : which) {
-            int[] ids = tokenizer.encode(list.candidates().get(c).text(), true);
-            if (ids.length == 0) ids = new int[]{Math.max(0, tokenizer.bosId())};
-            texts.add(fit(ids));
+        store(standalone(which.stream().map(c -> list.candidates().get(c).text()).toList()), which, vectors, d);
+    }
+
+    /**
+     * Texts encoded on their own, without a prompt, as {@link EncodeMode#STANDALONE} encodes candidates: one batched
+     * forward; an empty text reads the BOS token.
+     */
+    public List<SequenceOutput> standalone(List<String> texts) {
+        List<int[]> ids = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            int[] t = tokenizer.encode(text, true);
+            ids.add(fit(t.length == 0 ? new int[]{Math.max(0, tokenizer.bosId())} : t));
         }
-        List<SequenceOutput> outs = model.forward(texts, new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE), null);
-        store(outs, which, vectors, d);
+        return model.forward(ids, new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE), null);
     }
 
     private void store(List<SequenceOutput> outs, List<Integer> which, Map<String, float[]> vectors, int d) {

@@ -319,7 +319,7 @@ class EvalCommandTest {
     private static List<double[]> scores(Fixture f, int layer, Pooling pooling) {
         Ranker ranker = RankerCheckpoint.load(f.ranker).ranker();
         try (FeatureCache c = FeatureCache.open(f.cache)) {
-            FeatureSet set = FeatureSet.join(ListDataset.read(f.data).lists(), f.data, c, layer, pooling, Labeler.GIVEN);
+            FeatureSet set = c.join(ListDataset.read(f.data).lists(), f.data, layer, pooling, Labeler.GIVEN);
             return set.features().stream().map(ranker::score).toList();
         }
     }

@@ -28,7 +28,7 @@ class RankerCheckpointFuzzTest {
     static void read(byte[] data) throws IOException {
         Path dir = ReaderProperty.folder(data, RankerCheckpoint.METADATA, RankerCheckpoint.WEIGHTS);
         RankerCheckpoint checkpoint = RankerCheckpoint.load(dir);
-        if (checkpoint.featureSpec() != null) FeatureSpec.fromJson(checkpoint.featureSpec(), dir + "/ranker.json");
+        if (checkpoint.featureSpec() != null) FeatureSpec.of(checkpoint, dir);
         ReaderProperty.mustSucceed(() -> {
             Ranker r = checkpoint.ranker();
             int d = r.config().featureDim();
