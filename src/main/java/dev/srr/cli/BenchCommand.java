@@ -79,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
         long opening = System.nanoTime();
         try (LoadedModel m = LoadedModel.open(model, backend)) {
             report.put("open_ms", (System.nanoTime() - opening) / 1e6);
-            report.put("backend_startup", m.transformer().backend().startupReport());
+            report.put("backend_startup", m.forward().backend().startupReport());
             ModelConfig c = m.config();
             Weights w = m.checkpoint().weights();
             long decodeBytes = decodeBytes(c, w);
@@ -93,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("cpus", Runtime.getRuntime().availableProcessors());
             report.put("java", Runtime.version().toString());
             report.put("repeat", repeat);
-            ModelBench b = new ModelBench(m.transformer());
+            ModelBench b = new ModelBench(m.forward());
             if (pp > 0) tests.put("pp" + pp, run("pp" + pp, () -> b.prefill(pp)));
             if (tg > 0) tests.put("tg" + tg, run("tg" + tg, () -> b.decode(tg, 1, 0)));
             if (tg > 0 && k > 1) tests.put("tg" + tg + "_k" + k, run("tg" + tg + " k=" + k, () -> b.decode(tg, k, kPrompt)));

@@ -82,7 +82,7 @@ public final class FeaturesCommand implements Callable<Integer> {
             FeatureCache.Header header = new FeatureCache.Header(m.checkpoint().identity(), m.config().hiddenSize(), numLayers, wanted,
                     List.of(poolings), EncodeMode.parse(encode), FeatureCache.sha256(data),
                     lists.stream().map(SafetyList::id).toList(), lists.stream().mapToInt(l -> l.candidates().size()).toArray());
-            FeatureExtractor extractor = new FeatureExtractor(m.transformer(), tokenizer, wanted, poolings, EncodeMode.parse(encode));
+            FeatureExtractor extractor = new FeatureExtractor(m.forward(), tokenizer, wanted, poolings, EncodeMode.parse(encode));
             int total = lists.size();
             Progress progress = new Progress(err, quiet, "features");
             int resumed = new FeatureWriter(extractor, partSize).write(lists, header, out,

@@ -85,7 +85,7 @@ public final class GenerateCommand implements Callable<Integer> {
             FeatureCapture features = featureLayer == null ? FeatureCapture.none() : FeatureCapture.at(featureLayer);
             GenerationProgress progress = quiet ? null : new GenerationProgress(new Progress(err, false, "generate"), n, sampling.maxNewTokens);
             TokenListener listener = listeners(progress, stream ? new TokenPrinter(out, n, tokenizer) : null);
-            GenerationResult result = new Generator(m.transformer(), decoder).generate(promptIds, options, features, listener);
+            GenerationResult result = new Generator(m.forward(), decoder).generate(promptIds, options, features, listener);
             if (progress != null) progress.progress.done();
             if (result.truncatedPromptTokens() > 0 && !quiet) {
                 err.printf("generate: dropped the oldest %d prompt tokens to fit the context of %d%n",

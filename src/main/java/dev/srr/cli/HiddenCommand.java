@@ -59,19 +59,17 @@ public final class HiddenCommand implements Callable<Integer> {
             int[] wanted = Ids.layers(layers, numLayers, "--layers");
             CaptureRequest req = new CaptureRequest(wanted, new Pooling[]{pooling}, rawLast,
                     logits ? CaptureRequest.Logits.ALL : CaptureRequest.Logits.NONE);
-            SequenceOutput o = m.transformer().forward(List.of(tokens), req, null).getFirst();
+            SequenceOutput o = m.forward().run(List.of(tokens), req).getFirst();
             long d = m.config().hiddenSize();
             long[] shape = pooling == Pooling.ALL ? new long[]{tokens.length, d} : new long[]{d};
             SafetensorsWriter w = new SafetensorsWriter().metadata("model", m.checkpoint().identity())
                     .metadata("pooling", pooling.label());
-            for (Map.Entry<Integer, float[]> e : o.hidden().get(pooling).entrySet()) {
-                w.addF32("hidden_states." + e.getKey(), shape, e.getValue());
-            }
+            for (int layer : req.layers()) w.addF32("hidden_states." + layer, shape, o.hidden(layer, pooling));
             if (rawLast) w.addF32("raw_last_layer", shape, o.rawLastLayer());
             if (logits) w.addF32("logits", new long[]{tokens.length, m.config().vocabSize()}, o.logits());
             if (out.toString().isBlank()) throw new SrrException("--out: empty path");
             w.write(out);
-            spec.commandLine().getErr().printf("wrote %s (%d tensors)%n", out, o.hidden().get(pooling).size() + (rawLast ? 1 : 0) + (logits ? 1 : 0));
+            spec.commandLine().getErr().printf("wrote %s (%d tensors)%n", out, req.layers().length + (rawLast ? 1 : 0) + (logits ? 1 : 0));
         }
         return 0;
     }

@@ -9,7 +9,16 @@ package dev.srr.engine;
  * response, which is {@link #responseIds()} (see {@link Generator}).
  */
 public record GeneratedCandidate(int index, int[] ids, FinishReason finishReason, String text, float[] lastState,
-                        float[] meanState, int[] mergedIndices) {
+                                 float[] meanState, int[] mergedIndices) {
+
+    /** The state pooled by {@code pooling}: {@link #lastState} or {@link #meanState}. */
+    public float[] state(Pooling pooling) {
+        return switch (pooling) {
+            case LAST -> lastState;
+            case MEAN -> meanState;
+            case ALL -> throw new IllegalArgumentException("generation keeps a candidate's last and mean states, not all of them");
+        };
+    }
 
     /** The ids the features cover: all ids but a final eos id. */
     public int[] responseIds() {

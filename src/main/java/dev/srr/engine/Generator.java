@@ -1,9 +1,11 @@
 package dev.srr.engine;
 
-import dev.srr.compute.KvCache;
+import dev.srr.compute.KvSequence;
+import dev.srr.compute.KvSequences;
 import dev.srr.Parallel;
 import dev.srr.compute.Step;
 import dev.srr.compute.StepOutput;
+import dev.srr.compute.StepRequest;
 import dev.srr.model.ModelConfig;
 
 import java.util.ArrayList;
@@ -28,11 +30,11 @@ import java.util.Map;
  * only captures the state (no logits). promptState is the prompt's last-token state.
  */
 public final class Generator {
-    private final Transformer model;
+    private final ForwardDriver model;
     private final TokenTextDecoder decoder;
 
     /** {@code decoder} may be null (ids-only: no text, no stop strings). */
-    public Generator(Transformer model, TokenTextDecoder decoder) {
+    public Generator(ForwardDriver model, TokenTextDecoder decoder) {
         this.model = model;
         this.decoder = decoder;
     }
@@ -43,18 +45,18 @@ public final class Generator {
         StopStrings stops = new StopStrings(options.stopStrings(), decoder);
         int[] run = options.truncation().fit(prompt, options.maxNewTokens(), config);
         Run state = new Run(options, features, stops, listener, run.length);
-        KvCache cache = model.cache();
-        int parent = cache.newSequence();
-        try {
+        try (KvSequence parent = model.cache().open(); KvSequences forks = new KvSequences()) {
             long start = System.nanoTime();
             int[] layers = features.enabled() ? new int[]{features.layer()} : new int[0];
             CaptureRequest request = new CaptureRequest(layers, new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
-            SequenceOutput prefill = model.forwardInto(List.of(run), new int[]{parent}, request, null).getFirst();
+            SequenceOutput prefill = model.append(List.of(run), List.of(parent), request).getFirst();
             float[] promptState = features.enabled() ? prefill.hidden(features.layer(), Pooling.LAST) : null;
             BitSet promptTokens = new BitSet(config.vocabSize());
             for (int t : run) promptTokens.set(t);
             for (int i = 0; i < options.candidates(); i++) {
-                CandidateTrack track = new CandidateTrack(i, cache.fork(parent, run.length), new Sampler(options.sampling()),
+                KvSequence fork = parent.fork(run.length);
+                forks.add(fork);
+                CandidateTrack track = new CandidateTrack(i, fork.id(), new Sampler(options.sampling()),
                         Sampler.randomFor(options.seed(), i), (BitSet) promptTokens.clone(), options.maxNewTokens(),
                         features.enabled() ? config.hiddenSize() : 0);
                 state.tracks.add(track);
@@ -71,9 +73,6 @@ public final class Generator {
             GenerationStats stats = new GenerationStats(options.candidates(), run.length, prefilled - start, done - prefilled,
                     decodeCpu, steps, generated, generated - options.candidates());
             return distinct(state, run, prompt.length - run.length, promptState, features, stats);
-        } finally {
-            for (CandidateTrack t : state.tracks) cache.release(t.sequence);
-            cache.release(parent);
         }
     }
 
@@ -103,7 +102,7 @@ public final class Generator {
         logitRows = Arrays.copyOf(logitRows, live);
         int[] layers = state.features.enabled() ? new int[]{state.features.layer()} : new int[0];
         int[] captureRows = state.features.enabled() ? allRows(n) : new int[0];
-        StepOutput out = model.step(new Step(tokens, sequences, positions), layers, captureRows, false, logitRows);
+        StepOutput out = model.step(StepRequest.logits(new Step(tokens, sequences, positions), logitRows).capturing(layers, captureRows));
         float[] captured = state.features.enabled() ? out.hidden().get(state.features.layer()) : null;
         for (int r = 0; r < n; r++) {
             CandidateTrack t = feed.get(r);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
 import dev.srr.data.Labeler;
 import dev.srr.data.SafetyList;
+import dev.srr.engine.Capture;
 import dev.srr.engine.Pooling;
 import dev.srr.io.Json;
 import dev.srr.io.JsonFields;
@@ -122,8 +123,9 @@ public final class FeatureCache implements FeatureSource {
             String meta = f.metadata().get(META_KEY);
             if (meta == null) throw new SrrException(path + ": not an srr feature cache (no '" + META_KEY + "' metadata)");
             Header header = Header.fromJson(Json.parseStrict(meta, path + " metadata '" + META_KEY + "'"), path.toString());
-            for (String name : tensorNames(header)) {
-                long rows = name.startsWith("instruction.") ? header.ids.size() : header.totalCandidates();
+            for (Stored s : tensors(header)) {
+                String name = s.name();
+                long rows = s.rows(header);
                 Tensor t = f.get(name);
                 if (t.dtype() != dev.srr.tensor.DType.F32 || !Arrays.equals(t.shape(), new long[]{rows, header.hiddenSize})) {
                     throw new SrrException(path + ": tensor '" + name + "' is " + t.dtype() + " " + t.shapeString()
@@ -227,11 +229,11 @@ public final class FeatureCache implements FeatureSource {
 
     /** The features of list {@code i} at {@code layer} with candidate {@code pooling}. */
     public float[] instruction(int i, int layer) {
-        return rows(ListFeatures.instructionKey(layer), i, 1);
+        return rows(Stored.instruction(layer).name(), i, 1);
     }
 
     public float[][] candidates(int i, int layer, Pooling pooling) {
-        float[] flat = rows(ListFeatures.candidatesKey(layer, pooling), firstCandidate[i], header.counts[i]);
+        float[] flat = rows(Stored.candidates(new Capture(layer, pooling)).name(), firstCandidate[i], header.counts[i]);
         int d = header.hiddenSize;
         float[][] out = new float[header.counts[i]][];
         for (int c = 0; c < out.length; c++) out[c] = java.util.Arrays.copyOfRange(flat, c * d, (c + 1) * d);
@@ -272,13 +274,12 @@ public final class FeatureCache implements FeatureSource {
     static void writePart(Path file, Header header, List<ListFeatures> lists) {
         SafetensorsWriter w = new SafetensorsWriter().metadata(META_KEY, Json.write(header.toJson()));
         int d = header.hiddenSize;
-        int candidates = lists.stream().mapToInt(ListFeatures::candidates).sum();
-        for (String key : tensorNames(header)) {
-            boolean instr = key.startsWith("instruction.");
-            long rows = instr ? lists.size() : candidates;
-            w.add(key, dev.srr.tensor.DType.F32, new long[]{rows, d}, out -> {
+        long candidates = lists.stream().mapToInt(ListFeatures::size).sum();
+        for (Stored s : tensors(header)) {
+            long rows = s.capture() == null ? lists.size() : candidates;
+            w.add(s.name(), dev.srr.tensor.DType.F32, new long[]{rows, d}, out -> {
                 for (ListFeatures lf : lists) {
-                    float[] v = lf.vectors().get(key);
+                    float[] v = s.of(lf);
                     SafetensorsWriter.writeFloats(out, v, 0, v.length);
                 }
             });
@@ -286,11 +287,36 @@ public final class FeatureCache implements FeatureSource {
         w.write(file);
     }
 
-    static List<String> tensorNames(Header h) {
-        List<String> names = new ArrayList<>();
-        for (int l : h.layers) names.add(ListFeatures.instructionKey(l));
-        for (int l : h.layers) for (Pooling p : h.poolings) names.add(ListFeatures.candidatesKey(l, p));
-        return names;
+    /**
+     * One tensor of a cache: a layer's instruction vectors ({@code instruction.L<k>}, a row per list), or a capture's
+     * candidate vectors ({@code candidates.L<k>.<pooling>}, a row per candidate).
+     *
+     * @param capture null for instruction vectors
+     */
+    private record Stored(String name, int layer, Capture capture) {
+        static Stored instruction(int layer) {
+            return new Stored("instruction.L" + layer, layer, null);
+        }
+
+        static Stored candidates(Capture c) {
+            return new Stored("candidates.L" + c.layer() + "." + c.pooling().label(), c.layer(), c);
+        }
+
+        long rows(Header h) {
+            return capture == null ? h.ids.size() : h.totalCandidates();
+        }
+
+        float[] of(ListFeatures lf) {
+            return capture == null ? lf.instruction().get(layer) : lf.candidates().get(capture);
+        }
+    }
+
+    /** The tensors a cache with this header holds, in file order: instructions by layer, then candidates by layer and pooling. */
+    private static List<Stored> tensors(Header h) {
+        List<Stored> all = new ArrayList<>();
+        for (int l : h.layers) all.add(Stored.instruction(l));
+        for (int l : h.layers) for (Pooling p : h.poolings) all.add(Stored.candidates(new Capture(l, p)));
+        return all;
     }
 
     /** Concatenates part files (each a range of lists, in order) into the final cache, atomically. */
@@ -300,8 +326,9 @@ public final class FeatureCache implements FeatureSource {
             for (Path p : parts) files.add(SafetensorsFile.open(p));
             SafetensorsWriter w = new SafetensorsWriter().metadata(META_KEY, Json.write(header.toJson()));
             int d = header.hiddenSize;
-            for (String key : tensorNames(header)) {
-                long rows = key.startsWith("instruction.") ? header.ids.size() : header.totalCandidates();
+            for (Stored s : tensors(header)) {
+                String key = s.name();
+                long rows = s.rows(header);
                 w.add(key, dev.srr.tensor.DType.F32, new long[]{rows, d}, out -> {
                     for (SafetensorsFile f : files) {
                         var seg = f.get(key).data();

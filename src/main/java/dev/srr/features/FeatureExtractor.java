@@ -1,10 +1,13 @@
 package dev.srr.features;
 
 import dev.srr.data.SafetyList;
+import dev.srr.compute.KvSequence;
+import dev.srr.compute.KvSequences;
+import dev.srr.engine.Capture;
 import dev.srr.engine.CaptureRequest;
 import dev.srr.engine.Pooling;
 import dev.srr.engine.SequenceOutput;
-import dev.srr.engine.Transformer;
+import dev.srr.engine.ForwardDriver;
 import dev.srr.tokenizer.ModelTokenizer;
 
 import java.util.ArrayList;
@@ -22,14 +25,14 @@ public final class FeatureExtractor {
     /** Most candidate tokens encoded in one batched forward (-Dsrr.encode.batchTokens). */
     static final int BATCH_TOKENS = Integer.getInteger("srr.encode.batchTokens", 2048);
 
-    private final Transformer model;
+    private final ForwardDriver model;
     private final ModelTokenizer tokenizer;
     private final int[] layers;
     private final Pooling[] poolings;
     private final EncodeMode mode;
     private int truncated;
 
-    public FeatureExtractor(Transformer model, ModelTokenizer tokenizer, int[] layers, Pooling[] poolings, EncodeMode mode) {
+    public FeatureExtractor(ForwardDriver model, ModelTokenizer tokenizer, int[] layers, Pooling[] poolings, EncodeMode mode) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.layers = layers.clone();
@@ -42,12 +45,14 @@ public final class FeatureExtractor {
         return truncated;
     }
 
+    /** The list's features at every layer and pooling of this extractor. */
     public ListFeatures extract(SafetyList list) {
         int d = model.config().hiddenSize();
         int m = list.candidates().size();
-        Map<String, float[]> vectors = new LinkedHashMap<>();
+        Map<Integer, float[]> instruction = new LinkedHashMap<>();
+        Map<Capture, float[]> vectors = new LinkedHashMap<>();
         for (int l : layers) {
-            for (Pooling p : poolings) vectors.put(ListFeatures.candidatesKey(l, p), new float[m * d]);
+            for (Pooling p : poolings) vectors.put(new Capture(l, p), new float[m * d]);
         }
         int[] prompt = tokenizer.promptIds(list.request(null));
         // instruction vector, and the shared prefix for candidates that answered the list's own prompt
@@ -56,11 +61,9 @@ public final class FeatureExtractor {
             String attack = list.candidates().get(c).attackPrompt();
             byPrefix.computeIfAbsent(mode == EncodeMode.STANDALONE || attack == null ? "" : attack, k -> new ArrayList<>()).add(c);
         }
-        int promptSeq = model.cache().newSequence();
-        try {
-            SequenceOutput promptOut = model.forwardInto(List.of(fit(prompt)), new int[]{promptSeq},
-                    CaptureRequest.of(layers, Pooling.LAST), null).getFirst();
-            for (int l : layers) vectors.put(ListFeatures.instructionKey(l), promptOut.hidden(l, Pooling.LAST));
+        try (KvSequence promptSeq = model.cache().open()) {
+            SequenceOutput promptOut = model.append(List.of(fit(prompt)), List.of(promptSeq), CaptureRequest.of(layers, Pooling.LAST)).getFirst();
+            for (int l : layers) instruction.put(l, promptOut.hidden(l, Pooling.LAST));
             for (var group : byPrefix.entrySet()) {
                 if (mode == EncodeMode.STANDALONE) {
                     encodeStandalone(list, group.getValue(), vectors, d);
@@ -68,25 +71,19 @@ public final class FeatureExtractor {
                     encodeAfter(promptSeq, prompt.length, promptOut, list, group.getValue(), vectors, d);
                 } else {
                     int[] attackIds = fit(tokenizer.promptIds(list.request(group.getKey())));
-                    int seq = model.cache().newSequence();
-                    try {
-                        SequenceOutput out = model.forwardInto(List.of(attackIds), new int[]{seq},
-                                CaptureRequest.of(layers, Pooling.LAST), null).getFirst();
+                    try (KvSequence seq = model.cache().open()) {
+                        SequenceOutput out = model.append(List.of(attackIds), List.of(seq), CaptureRequest.of(layers, Pooling.LAST)).getFirst();
                         encodeAfter(seq, attackIds.length, out, list, group.getValue(), vectors, d);
-                    } finally {
-                        model.cache().release(seq);
                     }
                 }
             }
-        } finally {
-            model.cache().release(promptSeq);
         }
-        return new ListFeatures(list.id(), m, vectors);
+        return new ListFeatures(list.id(), m, instruction, vectors);
     }
 
-    /** Encodes candidates as continuations of the prefix held in cache sequence {@code prefixSeq}. */
-    private void encodeAfter(int prefixSeq, int prefixLen, SequenceOutput prefixOut, SafetyList list, List<Integer> which,
-                             Map<String, float[]> vectors, int d) {
+    /** Encodes candidates as continuations of the prefix held in cache sequence {@code prefix}. */
+    private void encodeAfter(KvSequence prefix, int prefixLen, SequenceOutput prefixOut, SafetyList list, List<Integer> which,
+                             Map<Capture, float[]> vectors, int d) {
         List<int[]> responses = new ArrayList<>();
         List<Integer> nonEmpty = new ArrayList<>();
         int room = model.config().maxPositions() - prefixLen;
@@ -98,9 +95,7 @@ public final class FeatureExtractor {
             }
             if (ids.length == 0) {
                 // an empty answer: its state is where the prompt left off
-                for (int l : layers) for (Pooling p : poolings) {
-                    System.arraycopy(prefixOut.hidden(l, Pooling.LAST), 0, vectors.get(ListFeatures.candidatesKey(l, p)), c * d, d);
-                }
+                for (Capture k : vectors.keySet()) System.arraycopy(prefixOut.hidden(k.layer(), Pooling.LAST), 0, vectors.get(k), c * d, d);
                 continue;
             }
             responses.add(ids);
@@ -112,20 +107,16 @@ public final class FeatureExtractor {
             int to = from;
             int rows = 0;
             while (to < responses.size() && (to == from || rows + responses.get(to).length <= BATCH_TOKENS)) rows += responses.get(to++).length;
-            int[] seqs = new int[to - from];
-            for (int i = 0; i < seqs.length; i++) seqs[i] = model.cache().fork(prefixSeq, prefixLen);
-            try {
-                List<SequenceOutput> outs = model.forwardInto(responses.subList(from, to), seqs,
-                        new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE), null);
+            try (KvSequences forks = prefix.forks(prefixLen, to - from)) {
+                List<SequenceOutput> outs = model.append(responses.subList(from, to), forks,
+                        new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE));
                 store(outs, nonEmpty.subList(from, to), vectors, d);
-            } finally {
-                for (int s : seqs) model.cache().release(s);
             }
             from = to;
         }
     }
 
-    private void encodeStandalone(SafetyList list, List<Integer> which, Map<String, float[]> vectors, int d) {
+    private void encodeStandalone(SafetyList list, List<Integer> which, Map<Capture, float[]> vectors, int d) {
         store(standalone(which.stream().map(c -> list.candidates().get(c).text()).toList()), which, vectors, d);
     }
 
@@ -139,14 +130,12 @@ public final class FeatureExtractor {
             int[] t = tokenizer.encode(text, true);
             ids.add(fit(t.length == 0 ? new int[]{Math.max(0, tokenizer.bosId())} : t));
         }
-        return model.forward(ids, new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE), null);
+        return model.run(ids, new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE));
     }
 
-    private void store(List<SequenceOutput> outs, List<Integer> which, Map<String, float[]> vectors, int d) {
+    private void store(List<SequenceOutput> outs, List<Integer> which, Map<Capture, float[]> vectors, int d) {
         for (int i = 0; i < which.size(); i++) {
-            for (int l : layers) for (Pooling p : poolings) {
-                System.arraycopy(outs.get(i).hidden(l, p), 0, vectors.get(ListFeatures.candidatesKey(l, p)), which.get(i) * d, d);
-            }
+            for (var v : vectors.entrySet()) System.arraycopy(outs.get(i).hidden().get(v.getKey()), 0, v.getValue(), which.get(i) * d, d);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.srr.features;
 
+import dev.srr.engine.Capture;
 import dev.srr.engine.Pooling;
 import dev.srr.rank.FeatureList;
 
@@ -7,26 +8,20 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The feature vectors of one list, keyed by cache tensor name: {@code instruction.L<k>} ([hidden]) and
- * {@code candidates.L<k>.<pooling>} ([candidates x hidden], row-major).
+ * The features of one list as extracted: per layer the instruction's vector ([hidden], the prompt's last token), and
+ * per {@link Capture} the candidates' vectors ([size x hidden], row-major, in list order).
+ *
+ * @param size the number of candidates
  */
-public record ListFeatures(String id, int candidates, Map<String, float[]> vectors) {
+public record ListFeatures(String id, int size, Map<Integer, float[]> instruction, Map<Capture, float[]> candidates) {
 
     /** The list as the ranker reads it at one layer and pooling: the instruction's vector, one vector per candidate. */
     public FeatureList at(int layer, Pooling pooling, Boolean[] labels) {
-        float[] instruction = vectors.get(instructionKey(layer));
-        float[] flat = vectors.get(candidatesKey(layer, pooling));
-        int d = instruction.length;
-        float[][] rows = new float[candidates][];
-        for (int c = 0; c < candidates; c++) rows[c] = Arrays.copyOfRange(flat, c * d, (c + 1) * d);
-        return new FeatureList(id, instruction, rows, labels);
-    }
-
-    public static String instructionKey(int layer) {
-        return "instruction.L" + layer;
-    }
-
-    public static String candidatesKey(int layer, Pooling pooling) {
-        return "candidates.L" + layer + "." + pooling.label();
+        float[] x = instruction.get(layer);
+        float[] flat = candidates.get(new Capture(layer, pooling));
+        int d = x.length;
+        float[][] rows = new float[size][];
+        for (int c = 0; c < size; c++) rows[c] = Arrays.copyOfRange(flat, c * d, (c + 1) * d);
+        return new FeatureList(id, x, rows, labels);
     }
 }

@@ -47,7 +47,7 @@ public final class LiveFeatures implements FeatureSource {
         this.poolings = List.copyOf(poolings);
         this.encode = encode;
         this.listener = listener;
-        this.extractor = new FeatureExtractor(model.transformer(), tokenizer, this.layers, poolings.toArray(Pooling[]::new), encode);
+        this.extractor = new FeatureExtractor(model.forward(), tokenizer, this.layers, poolings.toArray(Pooling[]::new), encode);
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class Responder implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.spec = FeatureSpec.of(ranker, rankerDir);
         spec.requireModel(model, rankerDir);
-        this.extractor = new FeatureExtractor(model.transformer(), tokenizer, new int[]{spec.layer()}, new Pooling[]{spec.pooling()},
+        this.extractor = new FeatureExtractor(model.forward(), tokenizer, new int[]{spec.layer()}, new Pooling[]{spec.pooling()},
                 spec.encode());
         this.scorer = Backends.scorer(ranker.ranker(), backend);
     }
@@ -63,7 +63,7 @@ public final class Responder implements AutoCloseable {
     }
 
     public Response respond(int[] prompt, GenerationOptions options, TokenListener listener) {
-        Generator generator = new Generator(model.transformer(), ids -> tokenizer.decode(ids, true));
+        Generator generator = new Generator(model.forward(), ids -> tokenizer.decode(ids, true));
         GenerationResult result = generator.generate(prompt, options.withExtraEosIds(tokenizer.eosIds()),
                 FeatureCapture.at(spec.layer()), listener == null ? TokenListener.NONE : listener);
         List<GeneratedCandidate> cands = result.candidates();
@@ -72,9 +72,7 @@ public final class Responder implements AutoCloseable {
             List<SequenceOutput> outs = extractor.standalone(cands.stream().map(c -> c.text() == null ? "" : c.text()).toList());
             for (int i = 0; i < vectors.length; i++) vectors[i] = outs.get(i).hidden(spec.layer(), spec.pooling());
         } else {
-            for (int i = 0; i < vectors.length; i++) {
-                vectors[i] = spec.pooling() == Pooling.MEAN ? cands.get(i).meanState() : cands.get(i).lastState();
-            }
+            for (int i = 0; i < vectors.length; i++) vectors[i] = cands.get(i).state(spec.pooling());
         }
         double[] scores = scorer.score(new FeatureList("response", result.promptState(), vectors, new Boolean[vectors.length]));
         return new Response(result, scores, RankingMetrics.top(scores));

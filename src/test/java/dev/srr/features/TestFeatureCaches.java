@@ -1,6 +1,7 @@
 package dev.srr.features;
 
 import dev.srr.data.SafetyList;
+import dev.srr.engine.Capture;
 import dev.srr.engine.Pooling;
 
 import java.nio.file.Path;
@@ -25,17 +26,18 @@ public final class TestFeatureCaches {
                 "0".repeat(64), lists.stream().map(SafetyList::id).toList(), lists.stream().mapToInt(l -> l.candidates().size()).toArray());
         List<ListFeatures> out = new ArrayList<>();
         for (SafetyList l : lists) {
-            Map<String, float[]> v = new LinkedHashMap<>();
+            Map<Integer, float[]> instruction = new LinkedHashMap<>();
+            Map<Capture, float[]> candidates = new LinkedHashMap<>();
             int m = l.candidates().size();
             for (int layer : layers) {
-                v.put(ListFeatures.instructionKey(layer), vectors.at(l, -1, layer, Pooling.LAST));
+                instruction.put(layer, vectors.at(l, -1, layer, Pooling.LAST));
                 for (Pooling p : poolings) {
                     float[] flat = new float[m * dim];
                     for (int c = 0; c < m; c++) System.arraycopy(vectors.at(l, c, layer, p), 0, flat, c * dim, dim);
-                    v.put(ListFeatures.candidatesKey(layer, p), flat);
+                    candidates.put(new Capture(layer, p), flat);
                 }
             }
-            out.add(new ListFeatures(l.id(), m, v));
+            out.add(new ListFeatures(l.id(), m, instruction, candidates));
         }
         FeatureCache.writePart(file, header, out);
     }

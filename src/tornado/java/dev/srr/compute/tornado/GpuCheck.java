@@ -1,14 +1,16 @@
 package dev.srr.compute.tornado;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.srr.compute.KvSequence;
 import dev.srr.compute.Step;
+import dev.srr.compute.StepRequest;
 import dev.srr.engine.CaptureRequest;
 import dev.srr.engine.GreedyDecoder;
 import dev.srr.engine.LoadedModel;
 import dev.srr.engine.Pooling;
 import dev.srr.engine.SequenceOutput;
 import dev.srr.compute.StepOutput;
-import dev.srr.engine.Transformer;
+import dev.srr.engine.ForwardDriver;
 import dev.srr.io.Json;
 import dev.srr.rank.FeatureList;
 import dev.srr.rank.Ranker;
@@ -131,31 +133,31 @@ public final class GpuCheck {
                     CaptureRequest.Logits.ALL);
             for (String seq : List.of("A", "B")) {
                 int[] input = ints(ref.get(seq).get("input_ids"));
-                SequenceOutput e = cpu.transformer().forward(List.of(input), all, null).getFirst();
-                SequenceOutput a = gpu.transformer().forward(List.of(input), all, null).getFirst();
+                SequenceOutput e = cpu.forward().run(List.of(input), all).getFirst();
+                SequenceOutput a = gpu.forward().run(List.of(input), all).getFirst();
                 for (int k = 0; k <= layers; k++) {
                     record(r, seq + " hidden_states." + k, err(a.hidden(k, Pooling.ALL), e.hidden(k, Pooling.ALL)), tolerance);
                 }
                 record(r, seq + " logits", err(a.logits(), e.logits()), tolerance);
                 int[] reference = ints(ref.get(seq).get("greedy_new_ids"));
-                int[] expected = GreedyDecoder.continueGreedy(cpu.transformer(), input, reference.length, new int[0]);
-                int[] actual = GreedyDecoder.continueGreedy(gpu.transformer(), input, reference.length, new int[0]);
+                int[] expected = GreedyDecoder.continueGreedy(cpu.forward(), input, reference.length, new int[0]);
+                int[] actual = GreedyDecoder.continueGreedy(gpu.forward(), input, reference.length, new int[0]);
                 tokensCpu &= Arrays.equals(expected, actual);
                 tokensRef &= Arrays.equals(reference, actual);
             }
             // KV-cache decode against the full forward of the same tokens
             int[] tokens = ints(ref.get("B").get("input_ids"));
-            Transformer t = gpu.transformer();
+            ForwardDriver t = gpu.forward();
             int vocab = gpu.config().vocabSize();
-            SequenceOutput full = t.forward(List.of(tokens), all, null).getFirst();
+            SequenceOutput full = t.run(List.of(tokens), all).getFirst();
             int prefix = Math.min(5, tokens.length - 1);
-            int s = t.cache().newSequence();
-            t.forwardInto(List.of(Arrays.copyOf(tokens, prefix)), new int[]{s}, CaptureRequest.of(new int[]{layers}, Pooling.LAST), null);
-            for (int p = prefix; p < tokens.length; p++) {
-                StepOutput o = t.step(new Step(new int[]{tokens[p]}, new int[]{s}, new int[]{p}), new int[0], new int[0], false, new int[]{0});
-                record(r, "decode pos " + p + " logits", err(o.logits(), Arrays.copyOfRange(full.logits(), p * vocab, (p + 1) * vocab)), tolerance);
+            try (KvSequence s = t.cache().open()) {
+                t.append(List.of(Arrays.copyOf(tokens, prefix)), List.of(s), CaptureRequest.of(new int[]{layers}, Pooling.LAST));
+                for (int p = prefix; p < tokens.length; p++) {
+                    StepOutput o = t.step(StepRequest.logits(new Step(new int[]{tokens[p]}, new int[]{s.id()}, new int[]{p}), 0));
+                    record(r, "decode pos " + p + " logits", err(o.logits(), Arrays.copyOfRange(full.logits(), p * vocab, (p + 1) * vocab)), tolerance);
+                }
             }
-            t.cache().release(s);
         }
         r.put("greedy_equals_cpu", tokensCpu);
         r.put("greedy_equals_transformers", tokensRef);
