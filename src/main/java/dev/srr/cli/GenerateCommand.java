@@ -10,7 +10,6 @@ import dev.srr.engine.GenerationStats;
 import dev.srr.engine.Generator;
 import dev.srr.engine.LoadedModel;
 import dev.srr.engine.TokenListener;
-import dev.srr.engine.TokenTextDecoder;
 import dev.srr.io.Json;
 import dev.srr.tokenizer.ModelTokenizer;
 import dev.srr.tokenizer.StreamingDecoder;
@@ -79,13 +78,11 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel m = LoadedModel.open(model, backend)) {
             ModelTokenizer tokenizer = PromptArgs.tokenizerOf(model);
-            TokenTextDecoder decoder = tokenizer == null ? null : ids -> tokenizer.decode(ids, true);
-            if (tokenizer != null) options = options.withExtraEosIds(tokenizer.eosIds());
             int[] promptIds = prompt.ids(model, tokenizer);
             FeatureCapture features = featureLayer == null ? FeatureCapture.none() : FeatureCapture.at(featureLayer);
             GenerationProgress progress = quiet ? null : new GenerationProgress(new Progress(err, false, "generate"), n, sampling.maxNewTokens);
             TokenListener listener = listeners(progress, stream ? new TokenPrinter(out, n, tokenizer) : null);
-            GenerationResult result = new Generator(m.forward(), decoder).generate(promptIds, options, features, listener);
+            GenerationResult result = Generator.of(m.forward(), tokenizer).generate(promptIds, options, features, listener);
             if (progress != null) progress.progress.done();
             if (result.truncatedPromptTokens() > 0 && !quiet) {
                 err.printf("generate: dropped the oldest %d prompt tokens to fit the context of %d%n",

@@ -7,6 +7,7 @@ import dev.srr.compute.Step;
 import dev.srr.compute.StepOutput;
 import dev.srr.compute.StepRequest;
 import dev.srr.model.ModelConfig;
+import dev.srr.tokenizer.ModelTokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Generates K candidates for one prompt: one prefill, then the K continuations fork the prompt's KV-cache
@@ -32,11 +34,25 @@ import java.util.Map;
 public final class Generator {
     private final ForwardDriver model;
     private final TokenTextDecoder decoder;
+    private final int[] tokenizerEosIds;
 
-    /** {@code decoder} may be null (ids-only: no text, no stop strings). */
+    /** {@code decoder} may be null (ids-only: no text, no stop strings); candidates end at the config's eos ids. */
     public Generator(ForwardDriver model, TokenTextDecoder decoder) {
+        this(model, decoder, new int[0]);
+    }
+
+    private Generator(ForwardDriver model, TokenTextDecoder decoder, int[] tokenizerEosIds) {
         this.model = model;
         this.decoder = decoder;
+        this.tokenizerEosIds = tokenizerEosIds;
+    }
+
+    /**
+     * A generator for a model with its tokenizer, or none (null: ids only): text decoded without special tokens, and
+     * candidates ending at the config's eos ids and the tokenizer's ({@link ModelTokenizer#eosIds}), merged here once.
+     */
+    public static Generator of(ForwardDriver model, ModelTokenizer tokenizer) {
+        return tokenizer == null ? new Generator(model, null) : new Generator(model, ids -> tokenizer.decode(ids, true), tokenizer.eosIds());
     }
 
     public GenerationResult generate(int[] prompt, GenerationOptions options, FeatureCapture features, TokenListener listener) {
@@ -165,7 +181,8 @@ public final class Generator {
             this.stops = stops;
             this.listener = listener;
             this.promptLength = promptLength;
-            this.eos = options.ignoreEos() ? new int[0] : options.eosIds(model.config());
+            this.eos = options.ignoreEos() ? new int[0]
+                    : IntStream.concat(Arrays.stream(options.eosIds(model.config())), Arrays.stream(tokenizerEosIds)).distinct().toArray();
         }
 
         /** Appends a sampled id to a candidate and decides whether that finished it. */

@@ -63,9 +63,8 @@ public final class Responder implements AutoCloseable {
     }
 
     public Response respond(int[] prompt, GenerationOptions options, TokenListener listener) {
-        Generator generator = new Generator(model.forward(), ids -> tokenizer.decode(ids, true));
-        GenerationResult result = generator.generate(prompt, options.withExtraEosIds(tokenizer.eosIds()),
-                FeatureCapture.at(spec.layer()), listener == null ? TokenListener.NONE : listener);
+        GenerationResult result = Generator.of(model.forward(), tokenizer).generate(prompt, options, FeatureCapture.at(spec.layer()),
+                listener == null ? TokenListener.NONE : listener);
         List<GeneratedCandidate> cands = result.candidates();
         float[][] vectors = new float[cands.size()][];
         if (spec.encode() == EncodeMode.STANDALONE) {

@@ -5,6 +5,7 @@ import dev.srr.SrrException;
 import dev.srr.io.GgufFile;
 import dev.srr.io.Json;
 import dev.srr.io.JsonFields;
+import dev.srr.model.GenerationConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public final class ModelTokenizer {
     private final int[] eosIds;
     private final ChatTemplate chatTemplate;
 
-    private ModelTokenizer(Path folder, Tokenizer tokenizer, JsonNode config, Path configFile, JsonFields generation) {
+    private ModelTokenizer(Path folder, Tokenizer tokenizer, JsonNode config, Path configFile, GenerationConfig generation) {
         this.folder = folder;
         this.configFile = configFile;
         this.tokenizer = tokenizer;
@@ -35,7 +36,7 @@ public final class ModelTokenizer {
         this.eosToken = tokenText(config, "eos_token", configFile);
         Set<Integer> eos = new LinkedHashSet<>();
         if (generation != null) {
-            for (int id : generation.intOrIntArray("eos_token_id", 0, Integer.MAX_VALUE)) eos.add(id);
+            for (int id : generation.eosTokenIds()) eos.add(id);
         }
         if (eosToken != null && tokenizer.tokenToId(eosToken) >= 0) eos.add(tokenizer.tokenToId(eosToken));
         this.eosIds = eos.stream().mapToInt(Integer::intValue).toArray();
@@ -54,7 +55,7 @@ public final class ModelTokenizer {
             }
             Tokenizer tokenizer = Tokenizer.fromJson(files.tokenizerJson(), path + " (tokenizer metadata)");
             return new ModelTokenizer(path, tokenizer, files.tokenizerConfig(), path,
-                    JsonFields.of(path + " (generation metadata)", files.generationConfig()));
+                    GenerationConfig.of(JsonFields.of(path + " (generation metadata)", files.generationConfig()), Integer.MAX_VALUE));
         }
         Path folder;
         Path tokenizerFile;
@@ -75,10 +76,8 @@ public final class ModelTokenizer {
         Path configFile = folder.resolve("tokenizer_config.json");
         JsonNode config = Files.exists(configFile) ? JsonFields.of(configFile, Json.read(configFile)).node()
                 : Json.MAPPER.createObjectNode();
-        Path generationFile = folder.resolve("generation_config.json");
-        JsonFields generation = Files.exists(generationFile)
-                ? JsonFields.of(generationFile, Json.read(generationFile)) : null;
-        return new ModelTokenizer(folder, tokenizer, config, configFile, generation);
+        return new ModelTokenizer(folder, tokenizer, config, configFile,
+                GenerationConfig.read(folder.resolve(GenerationConfig.FILE), Integer.MAX_VALUE));
     }
 
     /** Whether {@code model} (a model folder or GGUF file) carries a tokenizer that {@link #load} reads. */
