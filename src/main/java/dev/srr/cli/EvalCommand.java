@@ -12,16 +12,14 @@ import dev.srr.eval.HeldOutEvaluation;
 import dev.srr.data.Labeler;
 import dev.srr.eval.LayerSweep;
 import dev.srr.data.ListDataset;
-import dev.srr.data.ListSplit;
 import dev.srr.eval.MetricsTable;
 import dev.srr.rank.RankerCheckpoint;
-import dev.srr.rank.RankerConfig;
 import dev.srr.data.SafetyList;
 import dev.srr.eval.SweepChart;
-import dev.srr.rank.TrainOptions;
 import dev.srr.eval.TransferMatrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -94,35 +92,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--test", defaultValue = "0.3", description = "With --transfer: share of each source held out for the diagonal (default: ${DEFAULT-VALUE}).")
     double testShare;
 
-    @Option(names = "--dim", description = "Projection dimension of rankers trained here (default: the ranker's, else 256).")
-    Integer dim;
+    @Mixin
+    RankerArgs training;
 
-    @Option(names = "--heads", defaultValue = "4", description = "Attention heads of rankers trained here without --ranker (default: ${DEFAULT-VALUE}).")
-    int heads;
+    @Mixin
+    BackendOption backend;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Most epochs for rankers trained here (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--patience", defaultValue = "5", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
-    int patience;
-
-    @Option(names = "--val", defaultValue = "0.15", description = "Validation share of the training lists (default: ${DEFAULT-VALUE}).")
-    double val;
-
-    @Option(names = "--shared-prompts", description = "shared_prompts.json: prompts kept on one side of every split.")
-    Path sharedPrompts;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for splits and rankers trained here (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--backend", defaultValue = "cpu", description = "With MODEL: cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--json", description = "Print the results as JSON on stdout.")
-    boolean json;
-
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     private PrintWriter out;
     private PrintWriter err;
@@ -155,13 +135,13 @@ public final class EvalCommand implements Callable<Integer> {
         FeatureSpec fs = FeatureSpec.of(checkpoint, ranker);
         List<SafetyList> lists = ListDataset.read(data).lists();
         List<SafetyList> trainLists = trainData == null ? null : ListDataset.read(trainData).lists();
-        try (FeatureInput test = FeatureInput.open(model, features, backend, fs, ranker, trainLists != null, err, quiet);
+        try (FeatureInput test = FeatureInput.open(model, features, backend.name, fs, ranker, trainLists != null, err, quiet.on);
              FeatureCache trainCache = trainFeatures == null ? null : FeatureCache.open(trainFeatures)) {
             ListSource train = trainLists == null ? null
                     : new ListSource(trainLists, trainData, trainCache != null ? trainCache : test.source);
             HeldOutEvaluation ev = HeldOutEvaluation.run(checkpoint.ranker(), fs, new ListSource(lists, dataName(), test.source), train,
-                    labeler, trainOptions(checkpoint.ranker().config()), val, shared(), shuffle, (count, layer) -> {
-                        if (!quiet) err.printf("eval: training the final-layer baseline on %d lists at layer %d%n", count, layer);
+                    labeler, training.options(checkpoint.ranker().config()), training.val, training.shared(), shuffle, (count, layer) -> {
+                        if (!quiet.on) err.printf("eval: training the final-layer baseline on %d lists at layer %d%n", count, layer);
                     });
             report(ev, fs);
         }
@@ -169,7 +149,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void report(HeldOutEvaluation ev, FeatureSpec fs) {
-        if (json) {
+        if (json.on) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mode", "eval");
             m.put("ranker", ranker.toString());
@@ -202,19 +182,19 @@ public final class EvalCommand implements Callable<Integer> {
         try (FeatureCache test = FeatureCache.open(features);
              FeatureCache trainOwn = trainFeatures == null ? null : FeatureCache.open(trainFeatures)) {
             FeatureCache train = trainOwn == null ? test : trainOwn;
-            RankerConfig cfg = RankerConfig.defaults(test.hiddenSize()).withProjection(dim(256), heads, 4 * dim(256));
-            Progress progress = new Progress(err, quiet, "sweep");
+
+            Progress progress = new Progress(err, quiet.on, "sweep");
             LayerSweep result = LayerSweep.run(
                     new ListSource(ListDataset.read(trainData).lists(), trainData, train),
                     new ListSource(ListDataset.read(data).lists(), dataName(), test),
-                    pools, labeler, trainOptions(cfg), val, shared(), shuffle,
+                    pools, labeler, training.options(training.shape(test.hiddenSize())), training.val, training.shared(), shuffle,
                     (row, done, total) -> progress.update(done, total, "rankers",
                             String.format(Locale.ROOT, " layer %d %s: accuracy %.3f", row.layer(), row.pooling().label(), row.test().accuracy())));
             progress.done();
             if (chart != null) {
                 AtomicFiles.writeString(chart, SweepChart.svg(result, "SRR test accuracy by layer: " + test.header().model()));
             }
-            if (json) {
+            if (json.on) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("mode", "sweep");
                 List<Object> rows = new ArrayList<>();
@@ -250,12 +230,12 @@ public final class EvalCommand implements Callable<Integer> {
         try (FeatureCache cache = FeatureCache.open(features)) {
             int l = cache.defaultLayer(layer);
             FeatureSet all = cache.join(ListDataset.read(data).lists(), dataName(), l, pooling, labeler);
-            RankerConfig cfg = RankerConfig.defaults(cache.hiddenSize()).withProjection(dim(256), heads, 4 * dim(256));
-            Progress progress = new Progress(err, quiet, "transfer");
-            TransferMatrix m = TransferMatrix.run(all, testShare, trainOptions(cfg), val, shared(), shuffle,
+            Progress progress = new Progress(err, quiet.on, "transfer");
+            TransferMatrix m = TransferMatrix.run(all, testShare, training.options(training.shape(cache.hiddenSize())), training.val,
+                    training.shared(), shuffle,
                     (source, done, total) -> progress.update(done, total, "sources", " trained on " + source));
             progress.done();
-            if (json) {
+            if (json.on) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("mode", "transfer");
                 j.put("layer", l);
@@ -282,19 +262,6 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     // ---- shared helpers ----
-
-    private TrainOptions trainOptions(RankerConfig cfg) {
-        RankerConfig c = dim == null ? cfg : cfg.withProjection(dim, cfg.heads(), 4 * dim);
-        return TrainOptions.defaults(c).withEpochs(epochs).withPatience(patience).withSeed(seed);
-    }
-
-    private int dim(int fallback) {
-        return dim == null ? fallback : dim;
-    }
-
-    private ListSplit.SharedPrompts shared() {
-        return sharedPrompts == null ? ListSplit.SharedPrompts.NONE : ListSplit.SharedPrompts.read(sharedPrompts);
-    }
 
     private Path dataName() {
         return data.size() == 1 ? data.getFirst() : Path.of(data.stream().map(Path::toString).collect(Collectors.joining(",")));

@@ -50,8 +50,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--feature-layer", description = "Capture SRR features at this hidden_states index (e.g. the quarter layer) and print them with --json/--jsonl.")
     Integer featureLayer;
 
-    @Option(names = "--json", description = "One JSON object: \"ids\" of the first candidate, all candidates, stats.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--jsonl", description = "One JSON object per distinct candidate.")
     boolean jsonl;
@@ -59,39 +59,39 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Print tokens as they are produced (plain output only).")
     boolean stream;
 
-    @Option(names = "--quiet", description = "No progress line or summary on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Override
     public Integer call() {
-        if (json && jsonl) throw new SrrException("--json and --jsonl exclude each other");
-        if (stream && (json || jsonl)) throw new SrrException("--stream prints plain text; drop --json/--jsonl to use it");
-        if (featureLayer != null && !(json || jsonl)) throw new SrrException("--feature-layer prints features in JSON: add --json or --jsonl");
+        if (json.on && jsonl) throw new SrrException("--json and --jsonl exclude each other");
+        if (stream && (json.on || jsonl)) throw new SrrException("--stream prints plain text; drop --json/--jsonl to use it");
+        if (featureLayer != null && !(json.on || jsonl)) throw new SrrException("--feature-layer prints features in JSON: add --json or --jsonl");
         if (prompt.raw && prompt.input.prompt == null) throw new SrrException("--raw applies to --prompt only");
         long runSeed = sampling.runSeed();
         GenerationOptions options = sampling.options(runSeed);
         int n = sampling.n;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel m = LoadedModel.open(model, backend)) {
+        try (LoadedModel m = LoadedModel.open(model, backend.name)) {
             ModelTokenizer tokenizer = PromptArgs.tokenizerOf(model);
             int[] promptIds = prompt.ids(model, tokenizer);
             FeatureCapture features = featureLayer == null ? FeatureCapture.none() : FeatureCapture.at(featureLayer);
-            GenerationProgress progress = quiet ? null : new GenerationProgress(new Progress(err, false, "generate"), n, sampling.maxNewTokens);
+            GenerationProgress progress = quiet.on ? null : new GenerationProgress(new Progress(err, false, "generate"), n, sampling.maxNewTokens);
             TokenListener listener = listeners(progress, stream ? new TokenPrinter(out, n, tokenizer) : null);
             GenerationResult result = Generator.of(m.forward(), tokenizer).generate(promptIds, options, features, listener);
             if (progress != null) progress.progress.done();
-            if (result.truncatedPromptTokens() > 0 && !quiet) {
+            if (result.truncatedPromptTokens() > 0 && !quiet.on) {
                 err.printf("generate: dropped the oldest %d prompt tokens to fit the context of %d%n",
                         result.truncatedPromptTokens(), m.config().maxPositions());
             }
-            if (json) out.println(Json.write(document(result, runSeed)));
+            if (json.on) out.println(Json.write(document(result, runSeed)));
             else if (jsonl) for (GeneratedCandidate c : result.candidates()) out.println(Json.write(candidate(c, result)));
             else if (!stream) for (GeneratedCandidate c : result.candidates()) out.println(c.text() != null ? c.text() : joined(c.ids()));
-            if (!quiet && !json) err.println(summary(result));
+            if (!quiet.on && !json.on) err.println(summary(result));
         }
         return 0;
     }

@@ -7,6 +7,7 @@ import dev.srr.engine.Pooling;
 import dev.srr.engine.SequenceOutput;
 import dev.srr.io.SafetensorsWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "hidden", mixinStandardHelpOptions = true,
@@ -44,8 +44,8 @@ public final class HiddenCommand implements Callable<Integer> {
     @Option(names = "--raw-last", description = "Also write the last decoder layer's output before the final norm.")
     boolean rawLast;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--out", required = true, description = "Output .safetensors file (written atomically).")
     Path out;
@@ -54,7 +54,7 @@ public final class HiddenCommand implements Callable<Integer> {
     public Integer call() {
         int[] tokens = Ids.parse(ids, "--ids");
         Pooling pooling = Pooling.parse(pool);
-        try (LoadedModel m = LoadedModel.open(model, backend)) {
+        try (LoadedModel m = LoadedModel.open(model, backend.name)) {
             int numLayers = m.config().numLayers();
             int[] wanted = Ids.layers(layers, numLayers, "--layers");
             CaptureRequest req = new CaptureRequest(wanted, new Pooling[]{pooling}, rawLast,

@@ -9,7 +9,6 @@ import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -11,6 +11,7 @@ import dev.srr.rank.RankingMetrics;
 import dev.srr.data.SafetyList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -46,14 +47,14 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--features", description = "Read features from this cache instead of running MODEL.")
     Path features;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
-    @Option(names = "--json", description = "One JSON object per list on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() {
@@ -64,7 +65,7 @@ public final class RankCommand implements Callable<Integer> {
         FeatureSpec fs = FeatureSpec.of(checkpoint, ranker);
         List<SafetyList> lists = ListDataset.read(data).lists();
         FeatureSet set;
-        try (FeatureInput input = FeatureInput.open(model, features, backend, fs, ranker, false, err, quiet)) {
+        try (FeatureInput input = FeatureInput.open(model, features, backend.name, fs, ranker, false, err, quiet.on)) {
             set = input.source.join(lists, data, fs.layer(), fs.pooling(), Labeler.GIVEN);
         }
         List<double[]> scores = checkpoint.ranker().scoreAll(set.features());
@@ -72,7 +73,7 @@ public final class RankCommand implements Callable<Integer> {
             SafetyList list = set.lists().get(l);
             double[] s = scores.get(l);
             int[] order = RankingMetrics.order(s);
-            if (json) {
+            if (json.on) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("id", list.id());
                 m.put("scores", s);
@@ -87,7 +88,7 @@ public final class RankCommand implements Callable<Integer> {
                 }
             }
         }
-        if (set.missing() > 0 && !quiet) err.println("rank: " + set.missing() + " lists of " + data + " have no features and were skipped");
+        if (set.missing() > 0 && !quiet.on) err.println("rank: " + set.missing() + " lists of " + data + " have no features and were skipped");
         return 0;
     }
 

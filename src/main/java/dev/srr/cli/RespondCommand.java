@@ -45,14 +45,14 @@ public final class RespondCommand implements Callable<Integer> {
     @Mixin
     SamplingArgs sampling;
 
-    @Option(names = "--json", description = "One JSON object: all candidates with scores, the chosen index, stats.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--quiet", description = "Only the chosen response.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Override
     public Integer call() {
@@ -64,16 +64,16 @@ public final class RespondCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ModelTokenizer tokenizer = PromptArgs.tokenizerOf(model);
         if (tokenizer == null) throw new SrrException(model + ": no tokenizer.json, which respond needs");
-        try (LoadedModel m = LoadedModel.open(model, backend)) {
+        try (LoadedModel m = LoadedModel.open(model, backend.name)) {
             Responder.Response r;
-            try (Responder responder = new Responder(m, tokenizer, RankerCheckpoint.load(ranker), ranker, backend)) {
+            try (Responder responder = new Responder(m, tokenizer, RankerCheckpoint.load(ranker), ranker, backend.name)) {
                 r = responder.respond(prompt.ids(model, tokenizer), options, null);
             }
-            if (json) {
+            if (json.on) {
                 out.println(Json.write(document(r, seed)));
             } else {
                 out.println(r.best().text());
-                if (!quiet) err.print(table(r));
+                if (!quiet.on) err.print(table(r));
             }
         }
         return 0;

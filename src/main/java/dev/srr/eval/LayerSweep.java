@@ -10,7 +10,6 @@ import dev.srr.features.FeatureSet;
 import dev.srr.features.ListSource;
 import dev.srr.data.Labeler;
 import dev.srr.data.ListSplit;
-import dev.srr.data.SafetyList;
 import dev.srr.SrrException;
 import dev.srr.engine.Pooling;
 

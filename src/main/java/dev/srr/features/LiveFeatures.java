@@ -9,7 +9,6 @@ import dev.srr.rank.FeatureList;
 import dev.srr.tokenizer.ModelTokenizer;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;

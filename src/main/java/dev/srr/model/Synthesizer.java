@@ -1,15 +1,10 @@
 package dev.srr.model;
 
-import dev.srr.SrrException;
 import dev.srr.Parallel;
-import dev.srr.io.AtomicFiles;
-import dev.srr.io.Json;
-import dev.srr.io.SafetensorsWriter;
 import dev.srr.tensor.DType;
 import dev.srr.tensor.Tensor;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
