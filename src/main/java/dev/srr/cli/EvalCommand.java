@@ -26,7 +26,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -197,17 +196,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (json.on) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("mode", "sweep");
-                List<Object> rows = new ArrayList<>();
-                for (LayerSweep.Row r : result.rows()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("layer", r.layer());
-                    row.put("pooling", r.pooling().label());
-                    row.put("best_epoch", r.bestEpoch());
-                    row.put("metrics", r.test().toJson());
-                    rows.add(row);
-                }
-                m.put("rows", rows);
-                m.put("baselines", MetricsTable.toJson(result.baselines()));
+                m.putAll(result.toJson());
                 m.put("chart", chart == null ? null : chart.toString());
                 out.println(Json.write(m));
             } else {
@@ -248,14 +237,7 @@ public final class EvalCommand implements Callable<Integer> {
                         + "[diagonal] = held-out %.0f%% of the same source%n%n", l, pooling.label(), 100 * testShare);
                 out.print(m.render());
                 out.println();
-                for (int i = 0; i < m.sources().size(); i++) {
-                    StringBuilder sb = new StringBuilder();
-                    for (int j = 0; j < m.sources().size(); j++) {
-                        if (m.excluded()[i][j] > 0) sb.append(", ").append(m.excluded()[i][j]).append(" of ").append(m.sources().get(j));
-                    }
-                    out.printf("%s: trained on %d lists%s%n", m.sources().get(i), m.trainLists()[i],
-                            sb.isEmpty() ? "" : "; left out as sharing a training prompt" + sb);
-                }
+                m.trainingLines().forEach(out::println);
             }
         }
         return 0;

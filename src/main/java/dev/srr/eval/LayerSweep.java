@@ -15,6 +15,7 @@ import dev.srr.engine.Pooling;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -82,6 +83,23 @@ public record LayerSweep(List<Row> rows, Map<String, RankingMetrics> baselines) 
 
     public int[] layers() {
         return rows.stream().mapToInt(Row::layer).distinct().toArray();
+    }
+
+    /** Rows (layer, pooling, best epoch, test metrics) and the baselines, JSON-ready. */
+    public Map<String, Object> toJson() {
+        List<Object> out = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("layer", r.layer());
+            row.put("pooling", r.pooling().label());
+            row.put("best_epoch", r.bestEpoch());
+            row.put("metrics", r.test().toJson());
+            out.add(row);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", out);
+        m.put("baselines", MetricsTable.toJson(baselines));
+        return m;
     }
 
     /** The row for a layer and pooling, or null. */

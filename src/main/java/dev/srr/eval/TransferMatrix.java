@@ -111,6 +111,20 @@ public record TransferMatrix(List<String> sources, RankingMetrics[][] cells, int
         return sb.toString();
     }
 
+    /** Per training source, how many lists it trained on and which test lists were left out as sharing a prompt. */
+    public List<String> trainingLines() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            StringBuilder left = new StringBuilder();
+            for (int j = 0; j < sources.size(); j++) {
+                if (excluded[i][j] > 0) left.append(", ").append(excluded[i][j]).append(" of ").append(sources.get(j));
+            }
+            lines.add(sources.get(i) + ": trained on " + trainLists[i] + " lists"
+                    + (left.isEmpty() ? "" : "; left out as sharing a training prompt" + left));
+        }
+        return lines;
+    }
+
     private static String pad(String s, int w) {
         return s + " ".repeat(Math.max(0, w - s.length()));
     }
