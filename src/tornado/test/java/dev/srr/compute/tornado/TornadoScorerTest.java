@@ -1,5 +1,6 @@
 package dev.srr.compute.tornado;
 
+import dev.srr.bench.tornado.ScorerCheck;
 import dev.srr.rank.FeatureList;
 import dev.srr.rank.Ranker;
 import dev.srr.rank.RankerConfig;

@@ -1,5 +1,6 @@
-package dev.srr.compute.tornado;
+package dev.srr.bench.tornado;
 
+import dev.srr.compute.tornado.TornadoBackend;
 import dev.srr.bench.ModelBench;
 import dev.srr.engine.ForwardDriver;
 import dev.srr.engine.LoadedModel;
@@ -10,7 +11,7 @@ import java.nio.file.Path;
  * Wall-clock sanity numbers for one backend: start-up (load, upload, build graphs), then twice (the first run
  * includes kernel compilation) {@link ModelBench}'s prefill of a prompt and its decode steps with logits, for one
  * sequence and for K candidates forked from the prompt decoding together. Not a test: run it with
- * {@code SRR_MAIN=dev.srr.compute.tornado.DecodeBench scripts/srr-tornado MODEL [cpu|tornado] [prompt] [steps] [K]}.
+ * {@code SRR_MAIN=dev.srr.bench.tornado.DecodeBench scripts/srr-tornado MODEL [cpu|tornado] [prompt] [steps] [K]}.
  */
 public final class DecodeBench {
     private DecodeBench() {

@@ -1,5 +1,9 @@
-package dev.srr.compute.tornado;
+package dev.srr.bench.tornado;
 
+import dev.srr.compute.tornado.Kernels;
+import dev.srr.compute.tornado.TornadoDevices;
+import dev.srr.compute.tornado.TornadoScorer;
+import dev.srr.compute.tornado.TornadoSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.compute.KvSequence;
 import dev.srr.compute.Step;
@@ -54,6 +58,7 @@ public final class GpuCheck {
     private static final double F32_TOLERANCE = 1e-5;
     /** FP16 weights against the CPU's stored weights: rounding alone gives ~1e-3. */
     private static final double F16_TOLERANCE = 2e-2;
+    private static final int ROWS = 0;
 
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -217,9 +222,9 @@ public final class GpuCheck {
                 expected[t * outW + o] = (float) (s + (accumulate ? start[t * outW + o] : 0));
             }
         }
-        StepMeta meta = new StepMeta(16);
-        IntArray m = meta.array();
-        m.set(StepMeta.ROWS, rows);
+        // a lone matrix kernel reads only the row count, from meta[ROWS]
+        IntArray m = new IntArray(1);
+        m.set(ROWS, rows);
         FloatArray dx = FloatArray.fromArray(x);
         FloatArray db = FloatArray.fromArray(b);
         FloatArray out = accumulate ? FloatArray.fromArray(start) : new FloatArray(rows * outW);
@@ -229,16 +234,16 @@ public final class GpuCheck {
             HalfFloatArray dw = new HalfFloatArray(w.length);
             for (int i = 0; i < w.length; i++) dw.getSegment().setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16(w[i]));
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
-                    .task("t", Kernels::matmulF16, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
+                    .task("t", Kernels::matmulF16, new KernelContext(), m, ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
         } else if (raw) {
             ShortArray dw = new ShortArray(w.length);
             for (int i = 0; i < w.length; i++) dw.set(i, Tensor.floatToBf16(w[i]));
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
-                    .task("t", Kernels::matmulRaw16, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0, 0);
+                    .task("t", Kernels::matmulRaw16, new KernelContext(), m, ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0, 0);
         } else {
             FloatArray dw = FloatArray.fromArray(w);
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, m, dx, dw, db, out)
-                    .task("t", Kernels::matmulF32, new KernelContext(), m, StepMeta.ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
+                    .task("t", Kernels::matmulF32, new KernelContext(), m, ROWS, dx, dw, db, out, inW, outW, bias ? 1 : 0, accumulate ? 1 : 0);
         }
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         WorkerGrid grid = new WorkerGrid2D(outW * 128, (rows + Kernels.ROWS_PER_GROUP - 1) / Kernels.ROWS_PER_GROUP);

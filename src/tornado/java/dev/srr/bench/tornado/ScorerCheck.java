@@ -1,5 +1,6 @@
-package dev.srr.compute.tornado;
+package dev.srr.bench.tornado;
 
+import dev.srr.compute.tornado.TornadoScorer;
 import dev.srr.rank.Activation;
 import dev.srr.rank.FeatureList;
 import dev.srr.rank.Parameters;
