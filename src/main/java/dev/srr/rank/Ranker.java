@@ -76,10 +76,6 @@ public final class Ranker {
         return out;
     }
 
-    RankerNetwork network() {
-        return network;
-    }
-
     static Segments segments(List<FeatureList> lists) {
         int[] lengths = new int[lists.size()];
         for (int i = 0; i < lengths.length; i++) lengths[i] = 1 + lists.get(i).size();

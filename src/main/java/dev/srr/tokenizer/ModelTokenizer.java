@@ -9,7 +9,6 @@ import dev.srr.model.GenerationConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -130,11 +129,6 @@ public final class ModelTokenizer {
         return eosIds.clone();
     }
 
-    public boolean isEos(int id) {
-        for (int e : eosIds) if (e == id) return true;
-        return false;
-    }
-
     public boolean hasChatTemplate() {
         return chatTemplate != null;
     }
@@ -176,11 +170,5 @@ public final class ModelTokenizer {
             throw new SrrException(configFile + ": no chat_template (this tokenizer has no chat format)");
         }
         return chatTemplate;
-    }
-
-    public List<AddedToken> specialTokens() {
-        List<AddedToken> out = new ArrayList<>();
-        for (AddedToken t : tokenizer.addedTokens()) if (t.special()) out.add(t);
-        return out;
     }
 }
