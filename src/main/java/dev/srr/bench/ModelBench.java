@@ -20,13 +20,13 @@ import java.util.Random;
  * random (throughput does not depend on them; attention cost does depend on lengths, which are fixed).
  */
 public final class ModelBench {
-    private final ForwardDriver model;
+    private final ForwardDriver forward;
     private final ModelConfig config;
     private final Random random = new Random(7);
 
-    public ModelBench(ForwardDriver model) {
-        this.model = model;
-        this.config = model.config();
+    public ModelBench(ForwardDriver forward) {
+        this.forward = forward;
+        this.config = forward.config();
     }
 
     private int[] tokens(int n) {
@@ -44,7 +44,7 @@ public final class ModelBench {
         int[] prompt = tokens(n);
         CaptureRequest req = CaptureRequest.lastLogits();
         long t0 = System.nanoTime();
-        model.run(List.of(prompt), req);
+        forward.run(List.of(prompt), req);
         return perSecond(n, t0);
     }
 
@@ -54,11 +54,11 @@ public final class ModelBench {
      * the steps (k = 1 with no prompt is llama-bench's tg).
      */
     public double decode(int n, int k, int promptLength) {
-        KvCache cache = model.cache();
+        KvCache cache = forward.cache();
         try (KvSequences seqs = new KvSequences(); KvSequence parent = promptLength > 0 ? cache.open() : null) {
             if (parent != null) {
                 CaptureRequest req = CaptureRequest.lastLogits();
-                model.append(List.of(tokens(promptLength)), List.of(parent), req);
+                forward.append(List.of(tokens(promptLength)), List.of(parent), req);
                 for (int s = 0; s < k; s++) seqs.add(parent.fork(promptLength));
             } else {
                 for (int s = 0; s < k; s++) seqs.add(cache.open());
@@ -73,7 +73,7 @@ public final class ModelBench {
             for (int i = 0; i < n; i++) {
                 int[] positions = new int[k];
                 java.util.Arrays.fill(positions, promptLength + i);
-                float[] logits = model.step(StepRequest.logits(new Step(next.clone(), ids, positions), all)).logits();
+                float[] logits = forward.step(StepRequest.logits(new Step(next.clone(), ids, positions), all)).logits();
                 for (int s = 0; s < k; s++) next[s] = argmax(logits, s * vocab, vocab);
             }
             return perSecond((long) n * k, t0);
@@ -105,7 +105,7 @@ public final class ModelBench {
         List<int[]> seqs = new ArrayList<>();
         for (int i = 0; i < lists; i++) seqs.add(tokens(length));
         long t0 = System.nanoTime();
-        model.run(seqs, request);
+        forward.run(seqs, request);
         return perSecond((long) lists * length, t0);
     }
 }

@@ -32,17 +32,17 @@ import java.util.stream.IntStream;
  * only captures the state (no logits). promptState is the prompt's last-token state.
  */
 public final class Generator {
-    private final ForwardDriver model;
+    private final ForwardDriver forward;
     private final TokenTextDecoder decoder;
     private final int[] tokenizerEosIds;
 
     /** {@code decoder} may be null (ids-only: no text, no stop strings); candidates end at the config's eos ids. */
-    public Generator(ForwardDriver model, TokenTextDecoder decoder) {
-        this(model, decoder, new int[0]);
+    public Generator(ForwardDriver forward, TokenTextDecoder decoder) {
+        this(forward, decoder, new int[0]);
     }
 
-    private Generator(ForwardDriver model, TokenTextDecoder decoder, int[] tokenizerEosIds) {
-        this.model = model;
+    private Generator(ForwardDriver forward, TokenTextDecoder decoder, int[] tokenizerEosIds) {
+        this.forward = forward;
         this.decoder = decoder;
         this.tokenizerEosIds = tokenizerEosIds;
     }
@@ -51,21 +51,21 @@ public final class Generator {
      * A generator for a model with its tokenizer, or none (null: ids only): text decoded without special tokens, and
      * candidates ending at the config's eos ids and the tokenizer's ({@link ModelTokenizer#eosIds}), merged here once.
      */
-    public static Generator of(ForwardDriver model, ModelTokenizer tokenizer) {
-        return tokenizer == null ? new Generator(model, null) : new Generator(model, ids -> tokenizer.decode(ids, true), tokenizer.eosIds());
+    public static Generator of(ForwardDriver forward, ModelTokenizer tokenizer) {
+        return tokenizer == null ? new Generator(forward, null) : new Generator(forward, ids -> tokenizer.decode(ids, true), tokenizer.eosIds());
     }
 
     public GenerationResult generate(int[] prompt, GenerationOptions options, FeatureCapture features, TokenListener listener) {
-        ModelConfig config = model.config();
+        ModelConfig config = forward.config();
         features.check(config);
         StopStrings stops = new StopStrings(options.stopStrings(), decoder);
         int[] run = options.truncation().fit(prompt, options.maxNewTokens(), config);
         Run state = new Run(options, features, stops, listener, run.length);
-        try (KvSequence parent = model.cache().open(); KvSequences forks = new KvSequences()) {
+        try (KvSequence parent = forward.cache().open(); KvSequences forks = new KvSequences()) {
             long start = System.nanoTime();
             int[] layers = features.enabled() ? new int[]{features.layer()} : new int[0];
             CaptureRequest request = new CaptureRequest(layers, new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
-            SequenceOutput prefill = model.append(List.of(run), List.of(parent), request).getFirst();
+            SequenceOutput prefill = forward.append(List.of(run), List.of(parent), request).getFirst();
             float[] promptState = features.enabled() ? prefill.hidden(features.layer(), Pooling.LAST) : null;
             BitSet promptTokens = new BitSet(config.vocabSize());
             for (int t : run) promptTokens.set(t);
@@ -118,14 +118,14 @@ public final class Generator {
         logitRows = Arrays.copyOf(logitRows, live);
         int[] layers = state.features.enabled() ? new int[]{state.features.layer()} : new int[0];
         int[] captureRows = state.features.enabled() ? allRows(n) : new int[0];
-        StepOutput out = model.step(StepRequest.logits(new Step(tokens, sequences, positions), logitRows).capturing(layers, captureRows));
+        StepOutput out = forward.step(StepRequest.logits(new Step(tokens, sequences, positions), logitRows).capturing(layers, captureRows));
         float[] captured = state.features.enabled() ? out.hidden().get(state.features.layer()) : null;
         for (int r = 0; r < n; r++) {
             CandidateTrack t = feed.get(r);
             t.fed();
             if (captured != null) t.addState(captured, r);
         }
-        int vocab = model.config().vocabSize();
+        int vocab = forward.config().vocabSize();
         int[] rowsWithLogits = logitRows;
         int[] next = new int[live];
         // each candidate samples from its own stream with its own scratch, so the order across threads is free
@@ -182,7 +182,7 @@ public final class Generator {
             this.listener = listener;
             this.promptLength = promptLength;
             this.eos = options.ignoreEos() ? new int[0]
-                    : IntStream.concat(Arrays.stream(options.eosIds(model.config())), Arrays.stream(tokenizerEosIds)).distinct().toArray();
+                    : IntStream.concat(Arrays.stream(options.eosIds(forward.config())), Arrays.stream(tokenizerEosIds)).distinct().toArray();
         }
 
         /** Appends a sampled id to a candidate and decides whether that finished it. */

@@ -12,9 +12,9 @@ public final class GreedyDecoder {
     }
 
     /** Up to {@code maxNew} ids, each the most likely after the ones before; stops after an id of {@code stopIds}. */
-    public static int[] continueGreedy(ForwardDriver model, int[] prompt, int maxNew, int[] stopIds) {
-        try (KvSequence seq = model.cache().open()) {
-            float[] logits = model.append(List.of(prompt), List.of(seq), CaptureRequest.lastLogits()).getFirst().logits();
+    public static int[] continueGreedy(ForwardDriver forward, int[] prompt, int maxNew, int[] stopIds) {
+        try (KvSequence seq = forward.cache().open()) {
+            float[] logits = forward.append(List.of(prompt), List.of(seq), CaptureRequest.lastLogits()).getFirst().logits();
             int[] out = new int[maxNew];
             int n = 0;
             int pos = prompt.length;
@@ -22,7 +22,7 @@ public final class GreedyDecoder {
                 int next = argmax(logits);
                 out[n++] = next;
                 if (contains(stopIds, next) || n == maxNew) break;
-                logits = model.step(StepRequest.logits(new Step(new int[]{next}, new int[]{seq.id()}, new int[]{pos++}), 0)).logits();
+                logits = forward.step(StepRequest.logits(new Step(new int[]{next}, new int[]{seq.id()}, new int[]{pos++}), 0)).logits();
             }
             return java.util.Arrays.copyOf(out, n);
         }

@@ -25,15 +25,15 @@ public final class FeatureExtractor {
     /** Most candidate tokens encoded in one batched forward (-Dsrr.encode.batchTokens). */
     static final int BATCH_TOKENS = Integer.getInteger("srr.encode.batchTokens", 2048);
 
-    private final ForwardDriver model;
+    private final ForwardDriver forward;
     private final ModelTokenizer tokenizer;
     private final int[] layers;
     private final Pooling[] poolings;
     private final EncodeMode mode;
     private int truncated;
 
-    public FeatureExtractor(ForwardDriver model, ModelTokenizer tokenizer, int[] layers, Pooling[] poolings, EncodeMode mode) {
-        this.model = model;
+    public FeatureExtractor(ForwardDriver forward, ModelTokenizer tokenizer, int[] layers, Pooling[] poolings, EncodeMode mode) {
+        this.forward = forward;
         this.tokenizer = tokenizer;
         this.layers = layers.clone();
         this.poolings = poolings.clone();
@@ -47,7 +47,7 @@ public final class FeatureExtractor {
 
     /** The list's features at every layer and pooling of this extractor. */
     public ListFeatures extract(SafetyList list) {
-        int d = model.config().hiddenSize();
+        int d = forward.config().hiddenSize();
         int m = list.candidates().size();
         Map<Integer, float[]> instruction = new LinkedHashMap<>();
         Map<Capture, float[]> vectors = new LinkedHashMap<>();
@@ -61,8 +61,8 @@ public final class FeatureExtractor {
             String attack = list.candidates().get(c).attackPrompt();
             byPrefix.computeIfAbsent(mode == EncodeMode.STANDALONE || attack == null ? "" : attack, k -> new ArrayList<>()).add(c);
         }
-        try (KvSequence promptSeq = model.cache().open()) {
-            SequenceOutput promptOut = model.append(List.of(fit(prompt)), List.of(promptSeq), CaptureRequest.of(layers, Pooling.LAST)).getFirst();
+        try (KvSequence promptSeq = forward.cache().open()) {
+            SequenceOutput promptOut = forward.append(List.of(fit(prompt)), List.of(promptSeq), CaptureRequest.of(layers, Pooling.LAST)).getFirst();
             for (int l : layers) instruction.put(l, promptOut.hidden(l, Pooling.LAST));
             for (var group : byPrefix.entrySet()) {
                 if (mode == EncodeMode.STANDALONE) {
@@ -71,8 +71,8 @@ public final class FeatureExtractor {
                     encodeAfter(promptSeq, prompt.length, promptOut, list, group.getValue(), vectors, d);
                 } else {
                     int[] attackIds = fit(tokenizer.promptIds(list.request(group.getKey())));
-                    try (KvSequence seq = model.cache().open()) {
-                        SequenceOutput out = model.append(List.of(attackIds), List.of(seq), CaptureRequest.of(layers, Pooling.LAST)).getFirst();
+                    try (KvSequence seq = forward.cache().open()) {
+                        SequenceOutput out = forward.append(List.of(attackIds), List.of(seq), CaptureRequest.of(layers, Pooling.LAST)).getFirst();
                         encodeAfter(seq, attackIds.length, out, list, group.getValue(), vectors, d);
                     }
                 }
@@ -86,7 +86,7 @@ public final class FeatureExtractor {
                              Map<Capture, float[]> vectors, int d) {
         List<int[]> responses = new ArrayList<>();
         List<Integer> nonEmpty = new ArrayList<>();
-        int room = model.config().maxPositions() - prefixLen;
+        int room = forward.config().maxPositions() - prefixLen;
         for (int c : which) {
             int[] ids = tokenizer.encode(list.candidates().get(c).text(), false);
             if (ids.length > room) {
@@ -108,7 +108,7 @@ public final class FeatureExtractor {
             int rows = 0;
             while (to < responses.size() && (to == from || rows + responses.get(to).length <= BATCH_TOKENS)) rows += responses.get(to++).length;
             try (KvSequences forks = prefix.forks(prefixLen, to - from)) {
-                List<SequenceOutput> outs = model.append(responses.subList(from, to), forks,
+                List<SequenceOutput> outs = forward.append(responses.subList(from, to), forks,
                         new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE));
                 store(outs, nonEmpty.subList(from, to), vectors, d);
             }
@@ -130,7 +130,7 @@ public final class FeatureExtractor {
             int[] t = tokenizer.encode(text, true);
             ids.add(fit(t.length == 0 ? new int[]{Math.max(0, tokenizer.bosId())} : t));
         }
-        return model.run(ids, new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE));
+        return forward.run(ids, new CaptureRequest(layers, poolings, false, CaptureRequest.Logits.NONE));
     }
 
     private void store(List<SequenceOutput> outs, List<Integer> which, Map<Capture, float[]> vectors, int d) {
@@ -140,7 +140,7 @@ public final class FeatureExtractor {
     }
 
     private int[] fit(int[] ids) {
-        int max = model.config().maxPositions();
+        int max = forward.config().maxPositions();
         if (ids.length <= max) return ids;
         truncated++;
         // keep the end of an over-long prompt: the generation prompt sits there
