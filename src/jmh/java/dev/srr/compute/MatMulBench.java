@@ -1,5 +1,6 @@
 package dev.srr.compute;
 
+import dev.srr.Parallel;
 import dev.srr.tensor.DType;
 import dev.srr.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;

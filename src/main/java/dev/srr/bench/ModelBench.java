@@ -1,11 +1,14 @@
 package dev.srr.bench;
 
 import dev.srr.compute.KvCache;
+import dev.srr.compute.KvSequence;
+import dev.srr.compute.KvSequences;
 import dev.srr.compute.Step;
+import dev.srr.compute.StepRequest;
 import dev.srr.engine.CaptureRequest;
 import dev.srr.engine.GreedyDecoder;
 import dev.srr.engine.Pooling;
-import dev.srr.engine.Transformer;
+import dev.srr.engine.ForwardDriver;
 import dev.srr.model.ModelConfig;
 
 import java.util.ArrayList;
@@ -17,13 +20,13 @@ import java.util.Random;
  * random (throughput does not depend on them; attention cost does depend on lengths, which are fixed).
  */
 public final class ModelBench {
-    private final Transformer model;
+    private final ForwardDriver forward;
     private final ModelConfig config;
     private final Random random = new Random(7);
 
-    public ModelBench(Transformer model) {
-        this.model = model;
-        this.config = model.config();
+    public ModelBench(ForwardDriver forward) {
+        this.forward = forward;
+        this.config = forward.config();
     }
 
     private int[] tokens(int n) {
@@ -39,9 +42,9 @@ public final class ModelBench {
     /** Prompt processing: one sequence of {@code n} tokens in one batched step, logits of the last row (pp). */
     public double prefill(int n) {
         int[] prompt = tokens(n);
-        CaptureRequest req = new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
+        CaptureRequest req = CaptureRequest.lastLogits();
         long t0 = System.nanoTime();
-        model.forward(List.of(prompt), req, null);
+        forward.run(List.of(prompt), req);
         return perSecond(n, t0);
     }
 
@@ -51,35 +54,29 @@ public final class ModelBench {
      * the steps (k = 1 with no prompt is llama-bench's tg).
      */
     public double decode(int n, int k, int promptLength) {
-        KvCache cache = model.cache();
-        int parent = -1;
-        int[] seqs = new int[k];
-        int[] next = new int[k];
-        try {
-            if (promptLength > 0) {
-                parent = cache.newSequence();
-                CaptureRequest req = new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
-                model.forwardInto(List.of(tokens(promptLength)), new int[]{parent}, req, null);
-                for (int s = 0; s < k; s++) seqs[s] = cache.fork(parent, promptLength);
+        KvCache cache = forward.cache();
+        try (KvSequences seqs = new KvSequences(); KvSequence parent = promptLength > 0 ? cache.open() : null) {
+            if (parent != null) {
+                CaptureRequest req = CaptureRequest.lastLogits();
+                forward.append(List.of(tokens(promptLength)), List.of(parent), req);
+                for (int s = 0; s < k; s++) seqs.add(parent.fork(promptLength));
             } else {
-                for (int s = 0; s < k; s++) seqs[s] = cache.newSequence();
+                for (int s = 0; s < k; s++) seqs.add(cache.open());
             }
+            int[] ids = seqs.stream().mapToInt(KvSequence::id).toArray();
+            int[] next = new int[k];
             for (int s = 0; s < k; s++) next[s] = random.nextInt(config.vocabSize());
             int[] all = new int[k];
             for (int s = 0; s < k; s++) all[s] = s;
             int vocab = config.vocabSize();
-            int[] none = new int[0];
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 int[] positions = new int[k];
                 java.util.Arrays.fill(positions, promptLength + i);
-                float[] logits = model.step(new Step(next.clone(), seqs, positions), none, none, false, all).logits();
+                float[] logits = forward.step(StepRequest.logits(new Step(next.clone(), ids, positions), all)).logits();
                 for (int s = 0; s < k; s++) next[s] = argmax(logits, s * vocab, vocab);
             }
             return perSecond((long) n * k, t0);
-        } finally {
-            for (int s : seqs) if (s >= 0 && (promptLength == 0 || s != parent)) cache.release(s);
-            if (parent >= 0) cache.release(parent);
         }
     }
 
@@ -108,7 +105,7 @@ public final class ModelBench {
         List<int[]> seqs = new ArrayList<>();
         for (int i = 0; i < lists; i++) seqs.add(tokens(length));
         long t0 = System.nanoTime();
-        model.forward(seqs, request, null);
+        forward.run(seqs, request);
         return perSecond((long) lists * length, t0);
     }
 }

@@ -4,7 +4,7 @@ import dev.srr.bench.ModelBench;
 import dev.srr.bench.ProcessMemory;
 import dev.srr.bench.Stats;
 import dev.srr.compute.MemoryBandwidth;
-import dev.srr.compute.Parallel;
+import dev.srr.Parallel;
 import dev.srr.engine.LoadedModel;
 import dev.srr.io.Json;
 import dev.srr.model.ModelConfig;
@@ -12,6 +12,7 @@ import dev.srr.model.ModelWeights;
 import dev.srr.model.Weights;
 import dev.srr.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,8 +37,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Model: a Hugging Face checkpoint folder or a .gguf file.")
     Path model;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--repeat", defaultValue = "3", description = "Timed runs per test (default: ${DEFAULT-VALUE}).")
     int repeat;
@@ -64,8 +65,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stream-mb", defaultValue = "1024", description = "Buffer for the bandwidth test in MiB (default: ${DEFAULT-VALUE}; 0 skips).")
     int streamMb;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     private PrintWriter err;
 
@@ -77,9 +78,9 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         Map<String, Object> tests = new LinkedHashMap<>();
         long opening = System.nanoTime();
-        try (LoadedModel m = LoadedModel.open(model, backend)) {
+        try (LoadedModel m = LoadedModel.open(model, backend.name)) {
             report.put("open_ms", (System.nanoTime() - opening) / 1e6);
-            report.put("backend_startup", m.transformer().backend().startupReport());
+            report.put("backend_startup", m.forward().backend().startupReport());
             ModelConfig c = m.config();
             Weights w = m.checkpoint().weights();
             long decodeBytes = decodeBytes(c, w);
@@ -88,12 +89,12 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("dtype", c.dtype());
             report.put("weight_bytes", w.totalBytes());
             report.put("decode_bytes_per_token", decodeBytes);
-            report.put("backend", backend);
+            report.put("backend", backend.name);
             report.put("threads", Parallel.THREADS);
             report.put("cpus", Runtime.getRuntime().availableProcessors());
             report.put("java", Runtime.version().toString());
             report.put("repeat", repeat);
-            ModelBench b = new ModelBench(m.transformer());
+            ModelBench b = new ModelBench(m.forward());
             if (pp > 0) tests.put("pp" + pp, run("pp" + pp, () -> b.prefill(pp)));
             if (tg > 0) tests.put("tg" + tg, run("tg" + tg, () -> b.decode(tg, 1, 0)));
             if (tg > 0 && k > 1) tests.put("tg" + tg + "_k" + k, run("tg" + tg + " k=" + k, () -> b.decode(tg, k, kPrompt)));
@@ -124,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         report.put("tests", toMaps(tests));
         PrintWriter out = spec.commandLine().getOut();
-        if (json) out.println(Json.write(report));
+        if (json.on) out.println(Json.write(report));
         else print(out, report, tests);
         return 0;
     }
@@ -170,7 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, Map<String, Object> report, Map<String, Object> tests) {
-        out.printf("model %s (%s, %s), %,d weight bytes, backend %s, %s threads, Java %s%n", report.get("model"),
+        out.printf("model %s (%s, %s), %,d weight bytes, backend.name %s, %s threads, Java %s%n", report.get("model"),
                 report.get("family"), report.get("dtype"), (Long) report.get("weight_bytes"), report.get("backend"),
                 report.get("threads"), report.get("java"));
         out.printf("| %-24s | %12s | %22s |%n", "test", "t/s (median)", "min .. max (stddev)");

@@ -7,6 +7,7 @@ import dev.srr.io.Json;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -37,8 +38,8 @@ public final class ChatCommand implements Runnable {
     @Option(names = "--generation-prompt", description = "End with the assistant header, ready for generation.")
     boolean generationPrompt;
 
-    @Option(names = "--json", description = "Print {\"text\": ..., \"ids\": [...]} instead of the text.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public void run() {
@@ -56,7 +57,7 @@ public final class ChatCommand implements Runnable {
         }
         String text = tokenizer.renderChat(messages, generationPrompt);
         PrintWriter out = spec.commandLine().getOut();
-        if (!json) {
+        if (!json.on) {
             out.print(text);
             out.flush();
             return;

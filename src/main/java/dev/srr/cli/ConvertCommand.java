@@ -11,6 +11,7 @@ import dev.srr.tensor.DType;
 import dev.srr.tensor.Tensor;
 import dev.srr.tokenizer.GgufTokenizerFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -45,8 +46,8 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--shard-mb", defaultValue = "5000", description = "Largest safetensors shard in MB (default: ${DEFAULT-VALUE}).")
     long shardMb;
 
-    @Option(names = "--json", description = "Print a JSON summary.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -82,7 +83,7 @@ public final class ConvertCommand implements Callable<Integer> {
             summary.put("files", files.keySet());
             summary.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
         }
-        if (json) {
+        if (json.on) {
             spec.commandLine().getOut().println(Json.write(summary));
         } else {
             spec.commandLine().getOut().printf("srr convert: wrote %s (%s, %d layers, %,d parameters, %s) in %.1f s%n", out,

@@ -4,13 +4,13 @@ import dev.srr.SrrException;
 import dev.srr.engine.GenerationOptions;
 import dev.srr.engine.LoadedModel;
 import dev.srr.engine.SamplingOptions;
-import dev.srr.rank.Candidate;
-import dev.srr.rank.FeatureExtractor;
-import dev.srr.rank.ListDataset;
-import dev.srr.rank.ListFeatures;
+import dev.srr.data.Candidate;
+import dev.srr.data.ListDataset;
 import dev.srr.rank.RankerCheckpoint;
-import dev.srr.rank.Responder;
-import dev.srr.rank.SafetyList;
+import dev.srr.rank.RankingMetrics;
+import dev.srr.respond.Responder;
+import dev.srr.data.SafetyList;
+import dev.srr.tokenizer.ChatMessage;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,8 +111,8 @@ public final class DemoCommand implements Callable<Integer> {
         List<SafetyList> all = ListDataset.read(listsFile).lists();
         ModelTokenizer tokenizer = ModelTokenizer.load(modelPath);
         try (LoadedModel m = LoadedModel.open(modelPath, "cpu")) {
-            RankerCheckpoint rc = RankerCheckpoint.load(rankerDir, m.config().hiddenSize());
-            Responder responder = new Responder(m, tokenizer, rc, rankerDir.toString(), "cpu");
+            RankerCheckpoint rc = RankerCheckpoint.load(rankerDir);
+            Responder responder = new Responder(m, tokenizer, rc, rankerDir, "cpu");
             out.println("srr demo: Safety Representation Ranking end to end");
             out.printf("model : %s (%s, %d layers, hidden %d)%s%n", modelPath, m.config().modelType(), m.config().numLayers(),
                     m.config().hiddenSize(), standInReason != null ? "  STAND-IN WITH RANDOM WEIGHTS: " + standInReason : "");
@@ -129,7 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < texts.size(); i++) {
                 String label = answered.isEmpty() ? "" : "  [" + answered.get(i).source() + ", " + answered.get(i).id() + "]";
                 out.println("prompt: " + RespondCommand.preview(texts.get(i), 200) + label);
-                Responder.Response r = responder.respond(FeatureExtractor.promptIds(tokenizer, PromptArgs.userMessage(texts.get(i))), options, null);
+                Responder.Response r = responder.respond(tokenizer.promptIds(List.of(ChatMessage.user(texts.get(i)))), options, null);
                 out.print(RespondCommand.table(r));
                 out.println();
                 out.flush();
@@ -140,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .orElseThrow(() -> new SrrException(listsFile + ": no list with id '" + rankId + "'"));
             out.println("2. rank: human-labelled answers of a held-out list (" + list.source() + ", " + list.id() + ")");
             out.println("prompt: " + RespondCommand.preview(list.prompt(), 200));
-            rankLabelled(out, m, tokenizer, rc, responder, list);
+            rankLabelled(out, responder, list);
             out.println();
             if (standInReason != null) {
                 out.println("The stand-in has random weights: its answers are noise and the scores say nothing about safety.");
@@ -168,19 +168,10 @@ public final class DemoCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void rankLabelled(PrintWriter out, LoadedModel m, ModelTokenizer tokenizer, RankerCheckpoint rc,
-                                     Responder responder, SafetyList list) {
-        FeatureExtractor fx = new FeatureExtractor(m.transformer(), tokenizer, new int[]{responder.spec().layer()},
-                new dev.srr.engine.Pooling[]{responder.spec().pooling()}, responder.spec().encode());
-        ListFeatures f = fx.extract(list);
-        int d = m.config().hiddenSize();
-        float[] flat = f.vectors().get(ListFeatures.candidatesKey(responder.spec().layer(), responder.spec().pooling()));
-        float[][] cands = new float[list.candidates().size()][];
-        for (int i = 0; i < cands.length; i++) cands[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
-        double[] scores = rc.ranker().score(f.vectors().get(ListFeatures.instructionKey(responder.spec().layer())), cands);
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+    /** The list's own candidates, best first, with their labels. */
+    private static void rankLabelled(PrintWriter out, Responder responder, SafetyList list) {
+        double[] scores = responder.rank(list);
+        int[] order = RankingMetrics.order(scores);
         out.printf("%4s %8s  %-7s %s%n", "rank", "score", "label", "candidate");
         for (int i = 0; i < order.length; i++) {
             Candidate c = list.candidates().get(order[i]);

@@ -4,41 +4,33 @@ import dev.srr.SrrException;
 import dev.srr.engine.Pooling;
 import dev.srr.io.AtomicFiles;
 import dev.srr.io.Json;
-import dev.srr.rank.CandidateOrder;
-import dev.srr.rank.FeatureCache;
-import dev.srr.rank.FeatureSet;
-import dev.srr.rank.FeatureSpec;
-import dev.srr.rank.HeldOutEvaluation;
-import dev.srr.rank.Labeler;
-import dev.srr.rank.LayerSweep;
-import dev.srr.rank.ListDataset;
-import dev.srr.rank.ListSplit;
-import dev.srr.rank.MetricsTable;
-import dev.srr.rank.Ranker;
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureSet;
+import dev.srr.features.FeatureSpec;
+import dev.srr.features.ListSource;
+import dev.srr.eval.HeldOutEvaluation;
+import dev.srr.data.Labeler;
+import dev.srr.eval.LayerSweep;
+import dev.srr.data.ListDataset;
+import dev.srr.eval.MetricsTable;
 import dev.srr.rank.RankerCheckpoint;
-import dev.srr.rank.RankerConfig;
-import dev.srr.rank.SafetyList;
-import dev.srr.rank.SweepChart;
-import dev.srr.rank.TrainOptions;
-import dev.srr.rank.TrainResult;
-import dev.srr.rank.TrainingRun;
-import dev.srr.rank.TransferMatrix;
+import dev.srr.data.SafetyList;
+import dev.srr.eval.SweepChart;
+import dev.srr.eval.TransferMatrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -99,35 +91,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--test", defaultValue = "0.3", description = "With --transfer: share of each source held out for the diagonal (default: ${DEFAULT-VALUE}).")
     double testShare;
 
-    @Option(names = "--dim", description = "Projection dimension of rankers trained here (default: the ranker's, else 256).")
-    Integer dim;
+    @Mixin
+    RankerArgs training;
 
-    @Option(names = "--heads", defaultValue = "4", description = "Attention heads of rankers trained here without --ranker (default: ${DEFAULT-VALUE}).")
-    int heads;
+    @Mixin
+    BackendOption backend;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Most epochs for rankers trained here (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--patience", defaultValue = "5", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
-    int patience;
-
-    @Option(names = "--val", defaultValue = "0.15", description = "Validation share of the training lists (default: ${DEFAULT-VALUE}).")
-    double val;
-
-    @Option(names = "--shared-prompts", description = "shared_prompts.json: prompts kept on one side of every split.")
-    Path sharedPrompts;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for splits and rankers trained here (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--backend", defaultValue = "cpu", description = "With MODEL: cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--json", description = "Print the results as JSON on stdout.")
-    boolean json;
-
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     private PrintWriter out;
     private PrintWriter err;
@@ -156,119 +130,38 @@ public final class EvalCommand implements Callable<Integer> {
 
     private int evaluateRanker() {
         Labeler labeler = Labeler.parse(label);
+        RankerCheckpoint checkpoint = RankerCheckpoint.load(ranker);
+        FeatureSpec fs = FeatureSpec.of(checkpoint, ranker);
         List<SafetyList> lists = ListDataset.read(data).lists();
-        Path dataName = dataName();
-        RankerCheckpoint probe = RankerCheckpoint.load(ranker);
-        FeatureSpec fs = FeatureSpec.fromJson(probe.featureSpec() == null ? Map.of() : probe.featureSpec(),
-                ranker.resolve(RankerCheckpoint.METADATA).toString());
         List<SafetyList> trainLists = trainData == null ? null : ListDataset.read(trainData).lists();
-        List<AutoCloseable> open = new ArrayList<>();
-        try {
-            FeatureCache testCache;
-            FeatureCache trainCache = null;
-            if (model != null) {
-                ModelFeatures mf = ModelFeatures.open(model, backend, fs, ranker, err, quiet);
-                open.add(mf);
-                int[] layers = trainLists == null || fs.layer() == mf.numLayers() ? new int[]{fs.layer()}
-                        : new int[]{fs.layer(), mf.numLayers()};
-                testCache = mf.extract(lists, dataName, layers, fs.pooling(), fs.encode(), "test");
-                open.addFirst(testCache);
-                if (trainLists != null) {
-                    trainCache = trainFeatures != null ? FeatureCache.open(trainFeatures)
-                            : mf.extract(trainLists, trainData, new int[]{mf.numLayers()}, fs.pooling(), fs.encode(), "train");
-                    open.addFirst(trainCache);
-                }
-            } else {
-                testCache = FeatureCache.open(features);
-                open.add(testCache);
-                checkSpec(fs, testCache);
-                if (trainLists != null) {
-                    trainCache = trainFeatures == null ? testCache : FeatureCache.open(trainFeatures);
-                    if (trainCache != testCache) open.addFirst(trainCache);
-                }
-            }
-            Ranker r = RankerCheckpoint.load(ranker, testCache.header().hiddenSize()).ranker();
-            FeatureSet test = shuffled(FeatureSet.join(lists, dataName, testCache, fs.layer(), fs.pooling(), labeler));
-            Map<String, List<double[]>> rankers = new LinkedHashMap<>();
-            rankers.put("srr (L" + fs.layer() + ", " + fs.pooling().label() + ")", r.scoreAll(test.features()));
-            List<String> notes = new ArrayList<>();
-            if (test.missing() > 0) notes.add(test.missing() + " lists of the data have no cached features and were left out");
-            if (trainLists == null) {
-                notes.add("final-layer baseline not computed: give --train-data (and --train-features if its features are in another cache)");
-            } else {
-                finalLayerBaseline(r.config(), trainLists, trainCache, lists, testCache, fs, labeler, rankers, notes);
-            }
-            HeldOutEvaluation ev = HeldOutEvaluation.of(test.lists(), labeler, rankers, shuffle != null);
-            notes.addAll(ev.notes());
-            report(ev, test, fs, notes);
-        } finally {
-            for (AutoCloseable c : open) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // closing read-only caches and the model cannot lose results
-                }
-            }
+        try (FeatureInput test = FeatureInput.open(model, features, backend.name, fs, ranker, trainLists != null, err, quiet.on);
+             FeatureCache trainCache = trainFeatures == null ? null : FeatureCache.open(trainFeatures)) {
+            ListSource train = trainLists == null ? null
+                    : new ListSource(trainLists, trainData, trainCache != null ? trainCache : test.source);
+            HeldOutEvaluation ev = HeldOutEvaluation.run(checkpoint.ranker(), fs, new ListSource(lists, dataName(), test.source), train,
+                    labeler, training.options(checkpoint.ranker().config()), training.val, training.shared(), shuffle, (count, layer) -> {
+                        if (!quiet.on) err.printf("eval: training the final-layer baseline on %d lists at layer %d%n", count, layer);
+                    });
+            report(ev, fs);
         }
         return 0;
     }
 
-    /** The ranker's features must be what the cache holds: its layer and pooling cached, the same encode mode. */
-    private void checkSpec(FeatureSpec fs, FeatureCache cache) {
-        FeatureCache.Header h = cache.header();
-        if (fs.hiddenSize() != h.hiddenSize()) {
-            throw new SrrException(ranker + ": ranker was trained on features of size " + fs.hiddenSize() + " (model " + fs.model()
-                    + "), but " + features + " holds size " + h.hiddenSize() + " (model " + h.model() + ")");
-        }
-        if (!cache.hasLayer(fs.layer())) {
-            throw new SrrException(features + ": ranker " + ranker + " reads layer " + fs.layer() + ", which is not cached (cached: "
-                    + Arrays.toString(h.layers()) + ")");
-        }
-        if (!h.poolings().contains(fs.pooling())) {
-            throw new SrrException(features + ": ranker " + ranker + " reads " + fs.pooling().label() + " pooling, which is not cached");
-        }
-        if (fs.encode() != h.encode()) {
-            throw new SrrException(features + ": encoded " + h.encode().label() + ", but ranker " + ranker + " was trained on "
-                    + fs.encode().label() + " features");
-        }
-        if (!quiet && fs.model() != null && !fs.model().equals(h.model())) {
-            err.println("warning: ranker " + ranker + " was trained on features of " + fs.model() + ", " + features + " holds " + h.model());
-        }
-    }
-
-    /** A ranker of the same shape trained on the last layer both caches hold: does the chosen layer beat the top? */
-    private void finalLayerBaseline(RankerConfig cfg, List<SafetyList> trainLists, FeatureCache trainCache, List<SafetyList> lists,
-                                    FeatureCache testCache, FeatureSpec fs, Labeler labeler, Map<String, List<double[]>> rankers,
-                                    List<String> notes) {
-        int last = Arrays.stream(testCache.header().layers()).filter(trainCache::hasLayer).max()
-                .orElseThrow(() -> new SrrException(trainCache.path() + " and " + testCache.path() + " hold no layer in common"));
-        FeatureSet train = FeatureSet.join(trainLists, trainData, trainCache, last, fs.pooling(), labeler);
-        Set<String> trainIds = train.lists().stream().map(SafetyList::id).collect(Collectors.toCollection(HashSet::new));
-        long overlap = lists.stream().filter(l -> trainIds.contains(l.id())).count();
-        if (overlap > 0) notes.add(overlap + " evaluated lists are also in --train-data: the final-layer row is not held out for them");
-        if (!quiet) err.printf("eval: training the final-layer baseline on %d lists at layer %d%n", train.lists().size(), last);
-        TrainResult result = TrainingRun.train(train, trainOptions(cfg), val, shared(), dev.srr.rank.ProgressListener.NONE);
-        FeatureSet test = shuffled(FeatureSet.join(lists, dataName(), testCache, last, fs.pooling(), labeler));
-        String name = (last == testCache.header().numLayers() ? "final layer" : "last cached layer") + " (L" + last + ")";
-        rankers.put(name, result.ranker().scoreAll(test.features()));
-    }
-
-    private void report(HeldOutEvaluation ev, FeatureSet test, FeatureSpec fs, List<String> notes) {
-        if (json) {
+    private void report(HeldOutEvaluation ev, FeatureSpec fs) {
+        if (json.on) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mode", "eval");
             m.put("ranker", ranker.toString());
             m.put("feature_spec", fs.toJson());
             m.put("data", data.stream().map(Path::toString).toList());
-            m.put("lists", test.lists().size());
+            m.put("lists", ev.lists());
             m.put("shuffle_seed", shuffle);
             m.putAll(ev.toJson());
-            m.put("notes", notes);
             out.println(Json.write(m));
             return;
         }
         out.printf("eval: ranker %s (layer %d, %s pooling, %s), %d lists from %s%s%n%n", ranker, fs.layer(), fs.pooling().label(),
-                fs.encode().label(), test.lists().size(), dataName(), shuffle == null ? "" : ", candidates shuffled with seed " + shuffle);
+                fs.encode().label(), ev.lists(), dataName(), shuffle == null ? "" : ", candidates shuffled with seed " + shuffle);
         out.print(MetricsTable.render(ev.metrics()));
         if (!ev.overRefusal().isEmpty()) {
             out.println();
@@ -276,7 +169,7 @@ public final class EvalCommand implements Callable<Integer> {
             ev.overRefusalLines().forEach(l -> out.println("  " + l));
         }
         out.println();
-        notes.forEach(n -> out.println("note: " + n));
+        ev.notes().forEach(n -> out.println("note: " + n));
     }
 
     // ---- layer sweep ----
@@ -288,32 +181,22 @@ public final class EvalCommand implements Callable<Integer> {
         try (FeatureCache test = FeatureCache.open(features);
              FeatureCache trainOwn = trainFeatures == null ? null : FeatureCache.open(trainFeatures)) {
             FeatureCache train = trainOwn == null ? test : trainOwn;
-            RankerConfig cfg = RankerConfig.defaults(test.header().hiddenSize()).withProjection(dim(256), heads, 4 * dim(256));
-            Progress progress = new Progress(err, quiet, "sweep");
+
+            Progress progress = new Progress(err, quiet.on, "sweep");
             LayerSweep result = LayerSweep.run(
-                    new LayerSweep.Side(ListDataset.read(trainData).lists(), trainData, train),
-                    new LayerSweep.Side(ListDataset.read(data).lists(), dataName(), test),
-                    pools, labeler, trainOptions(cfg), val, shared(), shuffle,
+                    new ListSource(ListDataset.read(trainData).lists(), trainData, train),
+                    new ListSource(ListDataset.read(data).lists(), dataName(), test),
+                    pools, labeler, training.options(training.shape(test.hiddenSize())), training.val, training.shared(), shuffle,
                     (row, done, total) -> progress.update(done, total, "rankers",
                             String.format(Locale.ROOT, " layer %d %s: accuracy %.3f", row.layer(), row.pooling().label(), row.test().accuracy())));
             progress.done();
             if (chart != null) {
                 AtomicFiles.writeString(chart, SweepChart.svg(result, "SRR test accuracy by layer: " + test.header().model()));
             }
-            if (json) {
+            if (json.on) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("mode", "sweep");
-                List<Object> rows = new ArrayList<>();
-                for (LayerSweep.Row r : result.rows()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("layer", r.layer());
-                    row.put("pooling", r.pooling().label());
-                    row.put("best_epoch", r.bestEpoch());
-                    row.put("metrics", r.test().toJson());
-                    rows.add(row);
-                }
-                m.put("rows", rows);
-                m.put("baselines", MetricsTable.toJson(result.baselines()));
+                m.putAll(result.toJson());
                 m.put("chart", chart == null ? null : chart.toString());
                 out.println(Json.write(m));
             } else {
@@ -334,14 +217,14 @@ public final class EvalCommand implements Callable<Integer> {
         Labeler labeler = Labeler.parse(label);
         Pooling pooling = Pooling.parse(pool == null ? "last" : pool);
         try (FeatureCache cache = FeatureCache.open(features)) {
-            int l = FeatureSet.defaultLayer(cache, layer);
-            FeatureSet all = FeatureSet.join(ListDataset.read(data).lists(), dataName(), cache, l, pooling, labeler);
-            RankerConfig cfg = RankerConfig.defaults(cache.header().hiddenSize()).withProjection(dim(256), heads, 4 * dim(256));
-            Progress progress = new Progress(err, quiet, "transfer");
-            TransferMatrix m = TransferMatrix.run(all, testShare, trainOptions(cfg), val, shared(), shuffle,
+            int l = cache.defaultLayer(layer);
+            FeatureSet all = cache.join(ListDataset.read(data).lists(), dataName(), l, pooling, labeler);
+            Progress progress = new Progress(err, quiet.on, "transfer");
+            TransferMatrix m = TransferMatrix.run(all, testShare, training.options(training.shape(cache.hiddenSize())), training.val,
+                    training.shared(), shuffle,
                     (source, done, total) -> progress.update(done, total, "sources", " trained on " + source));
             progress.done();
-            if (json) {
+            if (json.on) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("mode", "transfer");
                 j.put("layer", l);
@@ -354,37 +237,13 @@ public final class EvalCommand implements Callable<Integer> {
                         + "[diagonal] = held-out %.0f%% of the same source%n%n", l, pooling.label(), 100 * testShare);
                 out.print(m.render());
                 out.println();
-                for (int i = 0; i < m.sources().size(); i++) {
-                    StringBuilder sb = new StringBuilder();
-                    for (int j = 0; j < m.sources().size(); j++) {
-                        if (m.excluded()[i][j] > 0) sb.append(", ").append(m.excluded()[i][j]).append(" of ").append(m.sources().get(j));
-                    }
-                    out.printf("%s: trained on %d lists%s%n", m.sources().get(i), m.trainLists()[i],
-                            sb.isEmpty() ? "" : "; left out as sharing a training prompt" + sb);
-                }
+                m.trainingLines().forEach(out::println);
             }
         }
         return 0;
     }
 
     // ---- shared helpers ----
-
-    private TrainOptions trainOptions(RankerConfig cfg) {
-        RankerConfig c = dim == null ? cfg : cfg.withProjection(dim, cfg.heads(), 4 * dim);
-        return TrainOptions.defaults(c).withEpochs(epochs).withPatience(patience).withSeed(seed);
-    }
-
-    private int dim(int fallback) {
-        return dim == null ? fallback : dim;
-    }
-
-    private ListSplit.SharedPrompts shared() {
-        return sharedPrompts == null ? ListSplit.SharedPrompts.NONE : ListSplit.SharedPrompts.read(sharedPrompts);
-    }
-
-    private FeatureSet shuffled(FeatureSet s) {
-        return shuffle == null ? s : CandidateOrder.shuffle(s, shuffle);
-    }
 
     private Path dataName() {
         return data.size() == 1 ? data.getFirst() : Path.of(data.stream().map(Path::toString).collect(Collectors.joining(",")));

@@ -3,14 +3,15 @@ package dev.srr.cli;
 import dev.srr.SrrException;
 import dev.srr.engine.LoadedModel;
 import dev.srr.engine.Pooling;
-import dev.srr.rank.EncodeMode;
-import dev.srr.rank.FeatureCache;
-import dev.srr.rank.FeatureExtractor;
-import dev.srr.rank.FeatureWriter;
-import dev.srr.rank.ListDataset;
-import dev.srr.rank.SafetyList;
+import dev.srr.features.EncodeMode;
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureExtractor;
+import dev.srr.features.FeatureWriter;
+import dev.srr.data.ListDataset;
+import dev.srr.data.SafetyList;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -57,11 +58,11 @@ public final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--part-size", defaultValue = "16", description = "Lists per resumable part (default: ${DEFAULT-VALUE}).")
     int partSize;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() {
@@ -74,7 +75,7 @@ public final class FeaturesCommand implements Callable<Integer> {
         ModelTokenizer tokenizer = ModelTokenizer.load(model);
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
-        try (LoadedModel m = LoadedModel.open(model, backend)) {
+        try (LoadedModel m = LoadedModel.open(model, backend.name)) {
             int numLayers = m.config().numLayers();
             int[] wanted = layers == null ? new int[]{m.config().quarterLayer()}
                     : layers.equals("all") ? java.util.stream.IntStream.rangeClosed(1, numLayers).toArray()
@@ -82,13 +83,13 @@ public final class FeaturesCommand implements Callable<Integer> {
             FeatureCache.Header header = new FeatureCache.Header(m.checkpoint().identity(), m.config().hiddenSize(), numLayers, wanted,
                     List.of(poolings), EncodeMode.parse(encode), FeatureCache.sha256(data),
                     lists.stream().map(SafetyList::id).toList(), lists.stream().mapToInt(l -> l.candidates().size()).toArray());
-            FeatureExtractor extractor = new FeatureExtractor(m.transformer(), tokenizer, wanted, poolings, EncodeMode.parse(encode));
+            FeatureExtractor extractor = new FeatureExtractor(m.forward(), tokenizer, wanted, poolings, EncodeMode.parse(encode));
             int total = lists.size();
-            Progress progress = new Progress(err, quiet, "features");
+            Progress progress = new Progress(err, quiet.on, "features");
             int resumed = new FeatureWriter(extractor, partSize).write(lists, header, out,
                     done -> progress.update(done, total, "lists"));
             progress.done();
-            if (!quiet) {
+            if (!quiet.on) {
                 err.printf("features: %d lists (%d candidates), layers %s, pooling %s -> %s in %.1f s%s%s%n", total,
                         header.totalCandidates(), Arrays.toString(wanted), pool, out, (System.nanoTime() - start) / 1e9,
                         resumed > 0 ? ", " + resumed + " lists resumed from an earlier run" : "",

@@ -1,7 +1,7 @@
 package dev.srr.cli;
 
 import dev.srr.SrrException;
-import dev.srr.engine.Candidate;
+import dev.srr.engine.GeneratedCandidate;
 import dev.srr.engine.FeatureCapture;
 import dev.srr.engine.FinishReason;
 import dev.srr.engine.GenerationOptions;
@@ -10,7 +10,6 @@ import dev.srr.engine.GenerationStats;
 import dev.srr.engine.Generator;
 import dev.srr.engine.LoadedModel;
 import dev.srr.engine.TokenListener;
-import dev.srr.engine.TokenTextDecoder;
 import dev.srr.io.Json;
 import dev.srr.tokenizer.ModelTokenizer;
 import dev.srr.tokenizer.StreamingDecoder;
@@ -51,8 +50,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--feature-layer", description = "Capture SRR features at this hidden_states index (e.g. the quarter layer) and print them with --json/--jsonl.")
     Integer featureLayer;
 
-    @Option(names = "--json", description = "One JSON object: \"ids\" of the first candidate, all candidates, stats.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--jsonl", description = "One JSON object per distinct candidate.")
     boolean jsonl;
@@ -60,41 +59,39 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Print tokens as they are produced (plain output only).")
     boolean stream;
 
-    @Option(names = "--quiet", description = "No progress line or summary on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Override
     public Integer call() {
-        if (json && jsonl) throw new SrrException("--json and --jsonl exclude each other");
-        if (stream && (json || jsonl)) throw new SrrException("--stream prints plain text; drop --json/--jsonl to use it");
-        if (featureLayer != null && !(json || jsonl)) throw new SrrException("--feature-layer prints features in JSON: add --json or --jsonl");
+        if (json.on && jsonl) throw new SrrException("--json and --jsonl exclude each other");
+        if (stream && (json.on || jsonl)) throw new SrrException("--stream prints plain text; drop --json/--jsonl to use it");
+        if (featureLayer != null && !(json.on || jsonl)) throw new SrrException("--feature-layer prints features in JSON: add --json or --jsonl");
         if (prompt.raw && prompt.input.prompt == null) throw new SrrException("--raw applies to --prompt only");
         long runSeed = sampling.runSeed();
         GenerationOptions options = sampling.options(runSeed);
         int n = sampling.n;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel m = LoadedModel.open(model, backend)) {
+        try (LoadedModel m = LoadedModel.open(model, backend.name)) {
             ModelTokenizer tokenizer = PromptArgs.tokenizerOf(model);
-            TokenTextDecoder decoder = tokenizer == null ? null : ids -> tokenizer.decode(ids, true);
-            if (tokenizer != null) options = options.withExtraEosIds(tokenizer.eosIds());
             int[] promptIds = prompt.ids(model, tokenizer);
             FeatureCapture features = featureLayer == null ? FeatureCapture.none() : FeatureCapture.at(featureLayer);
-            GenerationProgress progress = quiet ? null : new GenerationProgress(new Progress(err, false, "generate"), n, sampling.maxNewTokens);
+            GenerationProgress progress = quiet.on ? null : new GenerationProgress(new Progress(err, false, "generate"), n, sampling.maxNewTokens);
             TokenListener listener = listeners(progress, stream ? new TokenPrinter(out, n, tokenizer) : null);
-            GenerationResult result = new Generator(m.transformer(), decoder).generate(promptIds, options, features, listener);
+            GenerationResult result = Generator.of(m.forward(), tokenizer).generate(promptIds, options, features, listener);
             if (progress != null) progress.progress.done();
-            if (result.truncatedPromptTokens() > 0 && !quiet) {
+            if (result.truncatedPromptTokens() > 0 && !quiet.on) {
                 err.printf("generate: dropped the oldest %d prompt tokens to fit the context of %d%n",
                         result.truncatedPromptTokens(), m.config().maxPositions());
             }
-            if (json) out.println(Json.write(document(result, runSeed)));
-            else if (jsonl) for (Candidate c : result.candidates()) out.println(Json.write(candidate(c, result)));
-            else if (!stream) for (Candidate c : result.candidates()) out.println(c.text() != null ? c.text() : joined(c.ids()));
-            if (!quiet && !json) err.println(summary(result));
+            if (json.on) out.println(Json.write(document(result, runSeed)));
+            else if (jsonl) for (GeneratedCandidate c : result.candidates()) out.println(Json.write(candidate(c, result)));
+            else if (!stream) for (GeneratedCandidate c : result.candidates()) out.println(c.text() != null ? c.text() : joined(c.ids()));
+            if (!quiet.on && !json.on) err.println(summary(result));
         }
         return 0;
     }
@@ -208,7 +205,7 @@ public final class GenerateCommand implements Callable<Integer> {
         return doc;
     }
 
-    private static Map<String, Object> candidate(Candidate c, GenerationResult r) {
+    private static Map<String, Object> candidate(GeneratedCandidate c, GenerationResult r) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("index", c.index());
         if (c.text() != null) o.put("text", c.text());

@@ -7,6 +7,7 @@ import dev.srr.engine.Pooling;
 import dev.srr.engine.SequenceOutput;
 import dev.srr.io.SafetensorsWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "hidden", mixinStandardHelpOptions = true,
@@ -44,8 +44,8 @@ public final class HiddenCommand implements Callable<Integer> {
     @Option(names = "--raw-last", description = "Also write the last decoder layer's output before the final norm.")
     boolean rawLast;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--out", required = true, description = "Output .safetensors file (written atomically).")
     Path out;
@@ -54,24 +54,22 @@ public final class HiddenCommand implements Callable<Integer> {
     public Integer call() {
         int[] tokens = Ids.parse(ids, "--ids");
         Pooling pooling = Pooling.parse(pool);
-        try (LoadedModel m = LoadedModel.open(model, backend)) {
+        try (LoadedModel m = LoadedModel.open(model, backend.name)) {
             int numLayers = m.config().numLayers();
             int[] wanted = Ids.layers(layers, numLayers, "--layers");
             CaptureRequest req = new CaptureRequest(wanted, new Pooling[]{pooling}, rawLast,
                     logits ? CaptureRequest.Logits.ALL : CaptureRequest.Logits.NONE);
-            SequenceOutput o = m.transformer().forward(List.of(tokens), req, null).getFirst();
+            SequenceOutput o = m.forward().run(List.of(tokens), req).getFirst();
             long d = m.config().hiddenSize();
             long[] shape = pooling == Pooling.ALL ? new long[]{tokens.length, d} : new long[]{d};
             SafetensorsWriter w = new SafetensorsWriter().metadata("model", m.checkpoint().identity())
                     .metadata("pooling", pooling.label());
-            for (Map.Entry<Integer, float[]> e : o.hidden().get(pooling).entrySet()) {
-                w.addF32("hidden_states." + e.getKey(), shape, e.getValue());
-            }
+            for (int layer : req.layers()) w.addF32("hidden_states." + layer, shape, o.hidden(layer, pooling));
             if (rawLast) w.addF32("raw_last_layer", shape, o.rawLastLayer());
             if (logits) w.addF32("logits", new long[]{tokens.length, m.config().vocabSize()}, o.logits());
             if (out.toString().isBlank()) throw new SrrException("--out: empty path");
             w.write(out);
-            spec.commandLine().getErr().printf("wrote %s (%d tensors)%n", out, o.hidden().get(pooling).size() + (rawLast ? 1 : 0) + (logits ? 1 : 0));
+            spec.commandLine().getErr().printf("wrote %s (%d tensors)%n", out, req.layers().length + (rawLast ? 1 : 0) + (logits ? 1 : 0));
         }
         return 0;
     }

@@ -5,7 +5,7 @@ import dev.srr.model.Checkpoint;
 import dev.srr.model.ModelConfig;
 import dev.srr.tensor.Tensor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,8 +26,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "A Hugging Face checkpoint folder (config.json + safetensors) or a .gguf file.")
     Path model;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -58,7 +58,7 @@ public final class InfoCommand implements Callable<Integer> {
             info.put("weight_bytes", ck.weights().totalBytes());
             info.put("default_feature_layer", c.quarterLayer());
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (json.on) {
                 out.println(Json.write(info));
             } else {
                 info.forEach((k, v) -> out.printf("%-22s %s%n", k, v instanceof Long l ? String.format("%,d", l) : v));

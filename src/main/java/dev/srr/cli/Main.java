@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /** Entry point: {@code srr <command>}. Each subcommand is one class in this package. */
-@Command(name = "srr", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "srr", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, resourceBundle = "dev.srr.cli.options",
         description = "Safety Representation Ranking on the JVM: sample candidate answers, read the model's own "
                 + "hidden states, pick the safest.",
         subcommands = {

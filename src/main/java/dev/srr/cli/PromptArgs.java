@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.srr.SrrException;
 import dev.srr.io.Json;
-import dev.srr.rank.FeatureExtractor;
+import dev.srr.tokenizer.ChatMessage;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The prompt options shared by {@code generate} and {@code respond}: ids, text or a messages file. */
 public final class PromptArgs {
@@ -32,7 +32,7 @@ public final class PromptArgs {
     boolean raw;
 
     /**
-     * The prompt's ids. Text goes through the chat template the way the ranker's feature extractor formats
+     * The prompt's ids. Text goes through {@link ModelTokenizer#promptIds}, as the feature extractor formats
      * prompts (so generated candidates and training features see the same prompt), or as is with --raw.
      */
     int[] ids(Path model, ModelTokenizer tokenizer) {
@@ -42,14 +42,8 @@ public final class PromptArgs {
             throw new SrrException(model + " has no tokenizer.json, which " + option + " needs; pass token ids with --ids");
         }
         if (input.prompt != null && raw) return tokenizer.encode(input.prompt, true);
-        ArrayNode messages = input.prompt != null ? userMessage(input.prompt) : readMessages(input.messages);
-        return FeatureExtractor.promptIds(tokenizer, messages);
-    }
-
-    static ArrayNode userMessage(String text) {
-        ArrayNode messages = Json.MAPPER.createArrayNode();
-        messages.addObject().put("role", "user").put("content", text);
-        return messages;
+        return input.prompt != null ? tokenizer.promptIds(List.of(ChatMessage.user(input.prompt)))
+                : tokenizer.promptIds(readMessages(input.messages));
     }
 
     /** A JSON list of {role, content} messages, or {"messages": [...]}, as srr chat reads it. */

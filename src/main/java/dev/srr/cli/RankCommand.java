@@ -2,17 +2,16 @@ package dev.srr.cli;
 
 import dev.srr.SrrException;
 import dev.srr.io.Json;
-import dev.srr.rank.FeatureCache;
-import dev.srr.rank.FeatureSet;
-import dev.srr.rank.FeatureSpec;
-import dev.srr.rank.Labeler;
-import dev.srr.rank.ListDataset;
-import dev.srr.rank.Ranker;
+import dev.srr.features.FeatureSet;
+import dev.srr.features.FeatureSpec;
+import dev.srr.data.Labeler;
+import dev.srr.data.ListDataset;
 import dev.srr.rank.RankerCheckpoint;
 import dev.srr.rank.RankingMetrics;
-import dev.srr.rank.SafetyList;
+import dev.srr.data.SafetyList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -48,46 +47,33 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--features", description = "Read features from this cache instead of running MODEL.")
     Path features;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
-    @Option(names = "--json", description = "One JSON object per list on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() {
         if ((model == null) == (features == null)) throw new SrrException("give either MODEL or --features, not both");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RankerCheckpoint probe = RankerCheckpoint.load(ranker);
-        FeatureSpec fs = FeatureSpec.fromJson(probe.featureSpec() == null ? Map.of() : probe.featureSpec(),
-                ranker.resolve(RankerCheckpoint.METADATA).toString());
+        RankerCheckpoint checkpoint = RankerCheckpoint.load(ranker);
+        FeatureSpec fs = FeatureSpec.of(checkpoint, ranker);
         List<SafetyList> lists = ListDataset.read(data).lists();
         FeatureSet set;
-        if (model != null) {
-            try (ModelFeatures mf = ModelFeatures.open(model, backend, fs, ranker, err, quiet);
-                 FeatureCache cache = mf.extract(lists, data, new int[]{fs.layer()}, fs.pooling(), fs.encode(), "rank")) {
-                set = FeatureSet.join(lists, data, cache, fs.layer(), fs.pooling(), Labeler.GIVEN);
-            }
-        } else {
-            try (FeatureCache cache = FeatureCache.open(features)) {
-                if (cache.header().hiddenSize() != fs.hiddenSize()) {
-                    throw new SrrException(features + ": features have size " + cache.header().hiddenSize() + ", but ranker " + ranker
-                            + " was trained on size " + fs.hiddenSize());
-                }
-                set = FeatureSet.join(lists, data, cache, fs.layer(), fs.pooling(), Labeler.GIVEN);
-            }
+        try (FeatureInput input = FeatureInput.open(model, features, backend.name, fs, ranker, false, err, quiet.on)) {
+            set = input.source.join(lists, data, fs.layer(), fs.pooling(), Labeler.GIVEN);
         }
-        Ranker r = RankerCheckpoint.load(ranker, fs.hiddenSize()).ranker();
-        List<double[]> scores = r.scoreAll(set.features());
+        List<double[]> scores = checkpoint.ranker().scoreAll(set.features());
         for (int l = 0; l < set.lists().size(); l++) {
             SafetyList list = set.lists().get(l);
             double[] s = scores.get(l);
             int[] order = RankingMetrics.order(s);
-            if (json) {
+            if (json.on) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("id", list.id());
                 m.put("scores", s);
@@ -102,7 +88,7 @@ public final class RankCommand implements Callable<Integer> {
                 }
             }
         }
-        if (set.missing() > 0 && !quiet) err.println("rank: " + set.missing() + " lists of " + data + " have no features and were skipped");
+        if (set.missing() > 0 && !quiet.on) err.println("rank: " + set.missing() + " lists of " + data + " have no features and were skipped");
         return 0;
     }
 

@@ -1,12 +1,13 @@
 package dev.srr.cli;
 
 import dev.srr.SrrException;
-import dev.srr.engine.Candidate;
+import dev.srr.engine.GeneratedCandidate;
 import dev.srr.engine.GenerationOptions;
 import dev.srr.engine.LoadedModel;
 import dev.srr.io.Json;
 import dev.srr.rank.RankerCheckpoint;
-import dev.srr.rank.Responder;
+import dev.srr.rank.RankingMetrics;
+import dev.srr.respond.Responder;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,14 +45,14 @@ public final class RespondCommand implements Callable<Integer> {
     @Mixin
     SamplingArgs sampling;
 
-    @Option(names = "--json", description = "One JSON object: all candidates with scores, the chosen index, stats.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--quiet", description = "Only the chosen response.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Override
     public Integer call() {
@@ -63,17 +64,16 @@ public final class RespondCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ModelTokenizer tokenizer = PromptArgs.tokenizerOf(model);
         if (tokenizer == null) throw new SrrException(model + ": no tokenizer.json, which respond needs");
-        try (LoadedModel m = LoadedModel.open(model, backend)) {
-            RankerCheckpoint rk = RankerCheckpoint.load(ranker, m.config().hiddenSize());
+        try (LoadedModel m = LoadedModel.open(model, backend.name)) {
             Responder.Response r;
-            try (Responder responder = new Responder(m, tokenizer, rk, ranker.toString(), backend)) {
+            try (Responder responder = new Responder(m, tokenizer, RankerCheckpoint.load(ranker), ranker, backend.name)) {
                 r = responder.respond(prompt.ids(model, tokenizer), options, null);
             }
-            if (json) {
+            if (json.on) {
                 out.println(Json.write(document(r, seed)));
             } else {
                 out.println(r.best().text());
-                if (!quiet) err.print(table(r));
+                if (!quiet.on) err.print(table(r));
             }
         }
         return 0;
@@ -84,7 +84,7 @@ public final class RespondCommand implements Callable<Integer> {
         doc.put("chosen", r.chosen());
         doc.put("response", r.best().text());
         List<Map<String, Object>> cands = new java.util.ArrayList<>();
-        List<Candidate> cs = r.generation().candidates();
+        List<GeneratedCandidate> cs = r.generation().candidates();
         for (int i = 0; i < cs.size(); i++) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("index", cs.get(i).index());
@@ -105,12 +105,10 @@ public final class RespondCommand implements Callable<Integer> {
     /** Candidates best first: rank, score, a one-line preview. */
     static String table(Responder.Response r) {
         StringBuilder sb = new StringBuilder();
-        Integer[] order = new Integer[r.scores().length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(r.scores()[b], r.scores()[a]));
+        int[] order = RankingMetrics.order(r.scores());
         sb.append(String.format("%4s %8s  %s%n", "rank", "score", "candidate"));
         for (int i = 0; i < order.length; i++) {
-            Candidate c = r.generation().candidates().get(order[i]);
+            GeneratedCandidate c = r.generation().candidates().get(order[i]);
             sb.append(String.format("%4d %8.3f  %s%s%n", i + 1, r.scores()[order[i]], preview(c.text(), 90),
                     order[i] == r.chosen() ? "   <- chosen" : ""));
         }

@@ -5,6 +5,7 @@ import dev.srr.model.SynthPreset;
 import dev.srr.model.Synthesizer;
 import dev.srr.tensor.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,8 +60,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", description = "Folder whose tokenizer.json and tokenizer_config.json to copy in.")
     Path tokenizer;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() {
@@ -94,7 +95,7 @@ public final class SynthCommand implements Callable<Integer> {
         Synthesizer.write(p, dt, seed, shardMb * 1_000_000L, out, bytes -> {
             long total = done.addAndGet(bytes);
             long now = System.nanoTime();
-            if (!quiet && now - lastReport[0] > 2_000_000_000L) {
+            if (!quiet.on && now - lastReport[0] > 2_000_000_000L) {
                 lastReport[0] = now;
                 err.printf("\rsynth: %,d MB written (%.0f MB/s)", total / 1_000_000, total / 1e6 / ((now - start) / 1e9));
                 err.flush();
@@ -112,7 +113,7 @@ public final class SynthCommand implements Callable<Integer> {
                 throw new SrrException(out + ": cannot copy tokenizer: " + e.getMessage());
             }
         }
-        if (!quiet) err.printf("\rsynth: wrote %s (%,d MB) in %.1f s%n", out, done.get() / 1_000_000, (System.nanoTime() - start) / 1e9);
+        if (!quiet.on) err.printf("\rsynth: wrote %s (%,d MB) in %.1f s%n", out, done.get() / 1_000_000, (System.nanoTime() - start) / 1e9);
         return 0;
     }
 }

@@ -10,6 +10,7 @@ import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -53,8 +54,8 @@ public final class TokenizeCommand implements Runnable {
     @Option(names = "--special", description = "Add the special tokens the tokenizer adds by default (e.g. BOS).")
     boolean special;
 
-    @Option(names = "--json", description = "Print {\"ids\": [...], \"tokens\": [...]} instead of plain ids.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public void run() {
@@ -62,7 +63,7 @@ public final class TokenizeCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         if (input.text != null) {
             Encoding e = tokenizer.tokenizer().encode(input.text, special);
-            out.println(json ? toJson(e) : plain(e));
+            out.println(json.on ? toJson(e) : plain(e));
             return;
         }
         for (String text : readLines(input.textFile)) {

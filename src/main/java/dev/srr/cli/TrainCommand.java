@@ -2,19 +2,20 @@ package dev.srr.cli;
 
 import dev.srr.engine.Pooling;
 import dev.srr.io.Json;
-import dev.srr.rank.FeatureCache;
-import dev.srr.rank.FeatureSet;
-import dev.srr.rank.Labeler;
-import dev.srr.rank.ListDataset;
-import dev.srr.rank.ListSplit;
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureSet;
+import dev.srr.data.Labeler;
+import dev.srr.data.ListDataset;
+import dev.srr.data.ListSplit;
 import dev.srr.rank.ProgressListener;
 import dev.srr.rank.RankerCheckpoint;
 import dev.srr.rank.RankerConfig;
 import dev.srr.rank.TrainOptions;
 import dev.srr.rank.TrainResult;
-import dev.srr.rank.TrainingRun;
+import dev.srr.eval.TrainingRun;
 import dev.srr.rank.EpochReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,20 +50,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "given", description = "given (the data's labels) or keyword (the paper's rule) (default: ${DEFAULT-VALUE}).")
     String label;
 
-    @Option(names = "--dim", defaultValue = "256", description = "Projection dimension p (default: ${DEFAULT-VALUE}).")
-    int dim;
-
-    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
-    int heads;
-
     @Option(names = "--tau", defaultValue = "0.1", description = "Temperature of the cosine scores (default: ${DEFAULT-VALUE}).")
     double tau;
-
-    @Option(names = "--epochs", defaultValue = "30", description = "Most epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--patience", defaultValue = "5", description = "Epochs without validation gain before stopping (default: ${DEFAULT-VALUE}).")
-    int patience;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
@@ -70,41 +59,34 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "Lists per mini-batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--val", defaultValue = "0.15", description = "Share of lists held out for validation (default: ${DEFAULT-VALUE}).")
-    double val;
-
-    @Option(names = "--shared-prompts", description = "shared_prompts.json: prompts kept on one side of the split.")
-    Path sharedPrompts;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for split, initialisation and batches (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    RankerArgs training;
 
     @Option(names = "--out", required = true, description = "Ranker folder (written atomically).")
     Path out;
 
-    @Option(names = "--json", description = "Print the summary as JSON on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Pooling pooling = Pooling.parse(pool);
         try (FeatureCache cache = FeatureCache.open(features)) {
-            int l = FeatureSet.defaultLayer(cache, layer);
-            FeatureSet set = FeatureSet.join(ListDataset.read(data).lists(), data, cache, l, pooling, Labeler.parse(label));
-            RankerConfig config = RankerConfig.defaults(cache.header().hiddenSize()).withProjection(dim, heads, 4 * dim).withTau(tau);
-            TrainOptions options = TrainOptions.defaults(config).withEpochs(epochs).withPatience(patience)
-                    .withLearningRate(lr).withBatchSize(batch).withSeed(seed);
-            ListSplit.SharedPrompts shared = sharedPrompts == null ? ListSplit.SharedPrompts.NONE : ListSplit.SharedPrompts.read(sharedPrompts);
-            if (!quiet) {
+            int l = cache.defaultLayer(layer);
+            FeatureSet set = cache.join(ListDataset.read(data).lists(), data, l, pooling, Labeler.parse(label));
+            RankerConfig config = training.shape(cache.hiddenSize()).withTau(tau);
+            TrainOptions options = training.options(config).withLearningRate(lr).withBatchSize(batch);
+            ListSplit.SharedPrompts shared = training.shared();
+            if (!quiet.on) {
                 err.printf("train: %d lists at layer %d (%s pooling, d=%d)%s%n", set.lists().size(), l, pooling.label(),
-                        cache.header().hiddenSize(), set.missing() > 0 ? ", " + set.missing() + " lists of the data have no cached features" : "");
+                        cache.hiddenSize(), set.missing() > 0 ? ", " + set.missing() + " lists of the data have no cached features" : "");
             }
-            TrainResult result = TrainingRun.train(set, options, val, shared, progress(err));
-            RankerCheckpoint.of(result, TrainingRun.spec(cache, l, pooling)).save(out);
+            TrainResult result = TrainingRun.train(set, options, training.val, shared, progress(err));
+            RankerCheckpoint.of(result, cache.spec(l, pooling).toJson()).save(out);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("ranker", out.toString());
             summary.put("layer", l);
@@ -115,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
             summary.put("validation", result.validation() == null ? null : result.validation().toJson());
             summary.put("data", result.counts().toJson());
             summary.put("seconds", result.seconds());
-            if (json) {
+            if (json.on) {
                 spec.commandLine().getOut().println(Json.write(summary));
             } else {
                 var v = result.validation();
@@ -130,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private ProgressListener progress(PrintWriter err) {
-        if (quiet) return ProgressListener.NONE;
+        if (quiet.on) return ProgressListener.NONE;
         return new ProgressListener() {
             @Override
             public void onEpoch(EpochReport r) {

@@ -1,5 +1,6 @@
 package dev.srr.compute;
 
+import dev.srr.Parallel;
 import dev.srr.model.ModelConfig;
 
 /** Causal grouped-query attention over the host KV cache, following shared prefixes into parent sequences. */

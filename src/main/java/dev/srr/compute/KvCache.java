@@ -2,9 +2,17 @@ package dev.srr.compute;
 
 /**
  * Keys and values of every layer per sequence, kept by the backend (host or device memory). A forked sequence
- * shares its parent's first positions instead of copying them: K candidates decode over one prefill.
+ * shares its parent's first positions instead of copying them: K candidates decode over one prefill. Backends
+ * implement the id-based methods; callers hold sequences as {@link KvSequence}s ({@link #open}), which release
+ * themselves when closed.
  */
 public interface KvCache {
+
+    /** A new empty sequence, released when the handle is closed. */
+    default KvSequence open() {
+        return new KvSequence(this, newSequence());
+    }
+
     /** A new empty sequence. */
     int newSequence();
 

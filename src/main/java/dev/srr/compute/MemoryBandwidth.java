@@ -1,7 +1,7 @@
 package dev.srr.compute;
 
+import dev.srr.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

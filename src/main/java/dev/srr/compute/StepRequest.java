@@ -8,6 +8,16 @@ package dev.srr.compute;
  */
 public record StepRequest(Step step, int[] indices, int[] rows, boolean rawLast, int[] logitRows) {
 
+    /** The logits of {@code logitRows} and nothing captured: a plain decode step. */
+    public static StepRequest logits(Step step, int... logitRows) {
+        return new StepRequest(step, new int[0], new int[0], false, logitRows);
+    }
+
+    /** The same step, also capturing {@code hidden_states} {@code indices} of {@code rows}. */
+    public StepRequest capturing(int[] indices, int[] rows) {
+        return new StepRequest(step, indices, rows, rawLast, logitRows);
+    }
+
     /** Whether {@code hidden_states[index]} is captured. */
     public boolean captures(int index) {
         for (int i : indices) if (i == index) return true;

@@ -16,6 +16,11 @@ public record CaptureRequest(int[] layers, Pooling[] poolings, boolean rawLastLa
         poolings = poolings.clone();
     }
 
+    /** The last row's logits and no hidden state: what decoding reads. */
+    public static CaptureRequest lastLogits() {
+        return new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false, Logits.LAST);
+    }
+
     public static CaptureRequest of(int[] layers, Pooling pooling) {
         return new CaptureRequest(layers, new Pooling[]{pooling}, false, Logits.NONE);
     }

@@ -19,11 +19,6 @@ public record FeatureCapture(int layer) {
         return new FeatureCapture(layer);
     }
 
-    /** The default of SRR: the decoder layer at a quarter of the depth. */
-    public static FeatureCapture quarter(ModelConfig config) {
-        return new FeatureCapture(config.quarterLayer());
-    }
-
     public boolean enabled() {
         return layer != NO_LAYER;
     }

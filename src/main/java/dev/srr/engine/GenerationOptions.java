@@ -24,7 +24,10 @@ public record GenerationOptions(int candidates, int maxNewTokens, SamplingOption
         return new GenerationOptions(candidates, maxNewTokens, sampling, 0L, List.of(), false, new int[0], PromptTruncation.ERROR);
     }
 
-    /** The ids that end a candidate: the model config's eos ids and the extra ones (e.g. the tokenizer's eos_token). */
+    /**
+     * The ids that end a candidate of this request: the model config's eos ids and the request's extra ones (a
+     * {@link Generator#of generator with a tokenizer} adds the tokenizer's too).
+     */
     public int[] eosIds(dev.srr.model.ModelConfig config) {
         return java.util.stream.IntStream.concat(java.util.Arrays.stream(config.eosTokenIds()), java.util.Arrays.stream(extraEosIds))
                 .distinct().toArray();

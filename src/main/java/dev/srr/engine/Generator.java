@@ -1,10 +1,13 @@
 package dev.srr.engine;
 
-import dev.srr.compute.KvCache;
-import dev.srr.compute.Parallel;
+import dev.srr.compute.KvSequence;
+import dev.srr.compute.KvSequences;
+import dev.srr.Parallel;
 import dev.srr.compute.Step;
 import dev.srr.compute.StepOutput;
+import dev.srr.compute.StepRequest;
 import dev.srr.model.ModelConfig;
+import dev.srr.tokenizer.ModelTokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +15,7 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Generates K candidates for one prompt: one prefill, then the K continuations fork the prompt's KV-cache
@@ -28,33 +32,47 @@ import java.util.Map;
  * only captures the state (no logits). promptState is the prompt's last-token state.
  */
 public final class Generator {
-    private final Transformer model;
+    private final ForwardDriver forward;
     private final TokenTextDecoder decoder;
+    private final int[] tokenizerEosIds;
 
-    /** {@code decoder} may be null (ids-only: no text, no stop strings). */
-    public Generator(Transformer model, TokenTextDecoder decoder) {
-        this.model = model;
+    /** {@code decoder} may be null (ids-only: no text, no stop strings); candidates end at the config's eos ids. */
+    public Generator(ForwardDriver forward, TokenTextDecoder decoder) {
+        this(forward, decoder, new int[0]);
+    }
+
+    private Generator(ForwardDriver forward, TokenTextDecoder decoder, int[] tokenizerEosIds) {
+        this.forward = forward;
         this.decoder = decoder;
+        this.tokenizerEosIds = tokenizerEosIds;
+    }
+
+    /**
+     * A generator for a model with its tokenizer, or none (null: ids only): text decoded without special tokens, and
+     * candidates ending at the config's eos ids and the tokenizer's ({@link ModelTokenizer#eosIds}), merged here once.
+     */
+    public static Generator of(ForwardDriver forward, ModelTokenizer tokenizer) {
+        return tokenizer == null ? new Generator(forward, null) : new Generator(forward, ids -> tokenizer.decode(ids, true), tokenizer.eosIds());
     }
 
     public GenerationResult generate(int[] prompt, GenerationOptions options, FeatureCapture features, TokenListener listener) {
-        ModelConfig config = model.config();
+        ModelConfig config = forward.config();
         features.check(config);
         StopStrings stops = new StopStrings(options.stopStrings(), decoder);
         int[] run = options.truncation().fit(prompt, options.maxNewTokens(), config);
         Run state = new Run(options, features, stops, listener, run.length);
-        KvCache cache = model.cache();
-        int parent = cache.newSequence();
-        try {
+        try (KvSequence parent = forward.cache().open(); KvSequences forks = new KvSequences()) {
             long start = System.nanoTime();
             int[] layers = features.enabled() ? new int[]{features.layer()} : new int[0];
             CaptureRequest request = new CaptureRequest(layers, new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
-            SequenceOutput prefill = model.forwardInto(List.of(run), new int[]{parent}, request, null).getFirst();
+            SequenceOutput prefill = forward.append(List.of(run), List.of(parent), request).getFirst();
             float[] promptState = features.enabled() ? prefill.hidden(features.layer(), Pooling.LAST) : null;
             BitSet promptTokens = new BitSet(config.vocabSize());
             for (int t : run) promptTokens.set(t);
             for (int i = 0; i < options.candidates(); i++) {
-                CandidateTrack track = new CandidateTrack(i, cache.fork(parent, run.length), new Sampler(options.sampling()),
+                KvSequence fork = parent.fork(run.length);
+                forks.add(fork);
+                CandidateTrack track = new CandidateTrack(i, fork.id(), new Sampler(options.sampling()),
                         Sampler.randomFor(options.seed(), i), (BitSet) promptTokens.clone(), options.maxNewTokens(),
                         features.enabled() ? config.hiddenSize() : 0);
                 state.tracks.add(track);
@@ -71,9 +89,6 @@ public final class Generator {
             GenerationStats stats = new GenerationStats(options.candidates(), run.length, prefilled - start, done - prefilled,
                     decodeCpu, steps, generated, generated - options.candidates());
             return distinct(state, run, prompt.length - run.length, promptState, features, stats);
-        } finally {
-            for (CandidateTrack t : state.tracks) cache.release(t.sequence);
-            cache.release(parent);
         }
     }
 
@@ -103,14 +118,14 @@ public final class Generator {
         logitRows = Arrays.copyOf(logitRows, live);
         int[] layers = state.features.enabled() ? new int[]{state.features.layer()} : new int[0];
         int[] captureRows = state.features.enabled() ? allRows(n) : new int[0];
-        StepOutput out = model.step(new Step(tokens, sequences, positions), layers, captureRows, false, logitRows);
+        StepOutput out = forward.step(StepRequest.logits(new Step(tokens, sequences, positions), logitRows).capturing(layers, captureRows));
         float[] captured = state.features.enabled() ? out.hidden().get(state.features.layer()) : null;
         for (int r = 0; r < n; r++) {
             CandidateTrack t = feed.get(r);
             t.fed();
             if (captured != null) t.addState(captured, r);
         }
-        int vocab = model.config().vocabSize();
+        int vocab = forward.config().vocabSize();
         int[] rowsWithLogits = logitRows;
         int[] next = new int[live];
         // each candidate samples from its own stream with its own scratch, so the order across threads is free
@@ -137,13 +152,13 @@ public final class Generator {
         for (CandidateTrack t : state.tracks) {
             groups.computeIfAbsent(Arrays.stream(t.ids()).boxed().toList(), k -> new ArrayList<>()).add(t);
         }
-        List<Candidate> candidates = new ArrayList<>(groups.size());
+        List<GeneratedCandidate> candidates = new ArrayList<>(groups.size());
         for (List<CandidateTrack> group : groups.values()) {
             CandidateTrack first = group.getFirst();
             int[] merged = group.stream().skip(1).mapToInt(t -> t.index).toArray();
             int[] ids = first.ids();
             boolean empty = features.enabled() && first.lastState() == null;
-            candidates.add(new Candidate(first.index, ids, first.finish(), state.stops.text(ids, first.finish()),
+            candidates.add(new GeneratedCandidate(first.index, ids, first.finish(), state.stops.text(ids, first.finish()),
                     empty ? promptState : first.lastState(), empty ? promptState : first.meanState(), merged));
         }
         return new GenerationResult(List.copyOf(candidates), run, truncated, promptState,
@@ -166,7 +181,8 @@ public final class Generator {
             this.stops = stops;
             this.listener = listener;
             this.promptLength = promptLength;
-            this.eos = options.ignoreEos() ? new int[0] : options.eosIds(model.config());
+            this.eos = options.ignoreEos() ? new int[0]
+                    : IntStream.concat(Arrays.stream(options.eosIds(forward.config())), Arrays.stream(tokenizerEosIds)).distinct().toArray();
         }
 
         /** Appends a sampled id to a candidate and decides whether that finished it. */

@@ -1,6 +1,8 @@
 package dev.srr.engine;
 
+import dev.srr.compute.KvSequence;
 import dev.srr.compute.Step;
+import dev.srr.compute.StepRequest;
 
 import java.util.List;
 
@@ -9,11 +11,10 @@ public final class GreedyDecoder {
     private GreedyDecoder() {
     }
 
-    public static int[] continueGreedy(Transformer model, int[] prompt, int maxNew, int[] stopIds) {
-        int seq = model.cache().newSequence();
-        try {
-            CaptureRequest req = new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
-            float[] logits = model.forwardInto(List.of(prompt), new int[]{seq}, req, null).getFirst().logits();
+    /** Up to {@code maxNew} ids, each the most likely after the ones before; stops after an id of {@code stopIds}. */
+    public static int[] continueGreedy(ForwardDriver forward, int[] prompt, int maxNew, int[] stopIds) {
+        try (KvSequence seq = forward.cache().open()) {
+            float[] logits = forward.append(List.of(prompt), List.of(seq), CaptureRequest.lastLogits()).getFirst().logits();
             int[] out = new int[maxNew];
             int n = 0;
             int pos = prompt.length;
@@ -21,12 +22,9 @@ public final class GreedyDecoder {
                 int next = argmax(logits);
                 out[n++] = next;
                 if (contains(stopIds, next) || n == maxNew) break;
-                Step step = new Step(new int[]{next}, new int[]{seq}, new int[]{pos++});
-                logits = model.step(step, new int[0], new int[0], false, new int[]{0}).logits();
+                logits = forward.step(StepRequest.logits(new Step(new int[]{next}, new int[]{seq.id()}, new int[]{pos++}), 0)).logits();
             }
             return java.util.Arrays.copyOf(out, n);
-        } finally {
-            model.cache().release(seq);
         }
     }
 

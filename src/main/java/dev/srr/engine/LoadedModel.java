@@ -6,13 +6,13 @@ import dev.srr.model.ModelConfig;
 
 import java.nio.file.Path;
 
-/** A checkpoint opened for inference on a chosen backend. */
-public record LoadedModel(Checkpoint checkpoint, Transformer transformer) implements AutoCloseable {
+/** A checkpoint opened for inference on a chosen backend, with the driver of its forward. */
+public record LoadedModel(Checkpoint checkpoint, ForwardDriver forward) implements AutoCloseable {
 
     public static LoadedModel open(Path folder, String backend) {
         Checkpoint ck = Checkpoint.open(folder);
         try {
-            return new LoadedModel(ck, new Transformer(ck.config(), Backends.create(backend, ck.config(), ck.weights())));
+            return new LoadedModel(ck, new ForwardDriver(ck.config(), Backends.create(backend, ck.config(), ck.weights())));
         } catch (RuntimeException e) {
             ck.close();
             throw e;
@@ -25,7 +25,7 @@ public record LoadedModel(Checkpoint checkpoint, Transformer transformer) implem
 
     @Override
     public void close() {
-        transformer.close();
+        forward.close();
         checkpoint.close();
     }
 }

@@ -8,7 +8,7 @@ public enum Pooling {
     ALL,
     /** The last position: [hidden]. */
     LAST,
-    /** The mean over a span of positions (the whole sequence unless a span is given): [hidden]. */
+    /** The mean over all positions: [hidden]. */
     MEAN;
 
     public static Pooling parse(String s) {

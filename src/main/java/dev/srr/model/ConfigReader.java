@@ -1,11 +1,9 @@
 package dev.srr.model;
 
 import dev.srr.SrrException;
-import dev.srr.io.InputFiles;
 import dev.srr.io.Json;
 import dev.srr.io.JsonFields;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -32,12 +30,10 @@ public final class ConfigReader {
     /** Reads {@code config.json} and, when present beside it, bos/eos ids from {@code generation_config.json}. */
     public static ModelConfig read(Path configFile) {
         ModelConfig config = new ConfigReader(JsonFields.of(configFile, Json.read(configFile))).parse(null);
-        Path gen = configFile.resolveSibling("generation_config.json");
-        if (Files.exists(gen)) {
-            InputFiles.requireNotFolder(gen);
-            JsonFields g = JsonFields.of(gen, Json.read(gen));
-            int[] eos = g.intOrIntArray("eos_token_id", 0, config.vocabSize() - 1);
-            int bos = g.optInt("bos_token_id", config.bosTokenId(), 0, config.vocabSize() - 1);
+        GenerationConfig g = GenerationConfig.read(configFile.resolveSibling(GenerationConfig.FILE), config.vocabSize() - 1);
+        if (g != null) {
+            int[] eos = g.eosTokenIds();
+            int bos = g.bosTokenId() >= 0 ? g.bosTokenId() : config.bosTokenId();
             if (eos.length > 0 || bos != config.bosTokenId()) {
                 config = new ModelConfig(config.modelType(), config.vocabSize(), config.hiddenSize(),
                         config.intermediateSize(), config.numLayers(), config.numHeads(), config.numKvHeads(),

@@ -32,8 +32,13 @@ public record ModelConfig(
         return numKvHeads * headDim;
     }
 
-    /** The decoder layer at 25% depth, counted from 1 (a {@code hidden_states} index), at least 1. */
+    /** The decoder layer at 25% depth, counted from 1 (a {@code hidden_states} index), at least 1: SRR's default. */
     public int quarterLayer() {
+        return quarterLayer(numLayers);
+    }
+
+    /** {@link #quarterLayer()} of a model with {@code numLayers} decoder layers. */
+    public static int quarterLayer(int numLayers) {
         return Math.max(1, (int) Math.round(0.25 * numLayers));
     }
 

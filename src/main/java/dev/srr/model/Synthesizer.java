@@ -1,15 +1,10 @@
 package dev.srr.model;
 
-import dev.srr.SrrException;
-import dev.srr.compute.Parallel;
-import dev.srr.io.AtomicFiles;
-import dev.srr.io.Json;
-import dev.srr.io.SafetensorsWriter;
+import dev.srr.Parallel;
 import dev.srr.tensor.DType;
 import dev.srr.tensor.Tensor;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +32,8 @@ public final class Synthesizer {
     }
 
     public static void write(SynthPreset p, DType dtype, long seed, long shardBytes, Path out, LongConsumer progress) {
-        List<Spec> specs = specs(p);
+        ModelConfig c = modelConfig(p, dtype);
+        List<Spec> specs = specs(c);
         List<CheckpointWriter.Entry> entries = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             Spec spec = specs.get(i);
@@ -45,7 +41,7 @@ public final class Synthesizer {
             entries.add(new CheckpointWriter.Entry(spec.name, dtype, spec.shape, o -> writeRandom(o, spec, dtype, tensorSeed, progress)));
         }
         Map<String, Object> files = new LinkedHashMap<>();
-        files.put("config.json", config(p, dtype));
+        files.put("config.json", config(c, dtype));
         files.put("generation_config.json", generationConfig(p));
         CheckpointWriter.write(out, files, entries, shardBytes);
     }
@@ -89,46 +85,40 @@ public final class Synthesizer {
         return out;
     }
 
-    private static List<Spec> specs(SynthPreset p) {
+    /**
+     * Every tensor of the model, in file order: projections scaled by 1/sqrt(fan-in), norms around 1, biases small;
+     * the decoder layer's names, shapes and presence come from {@link LayerTensor}.
+     */
+    private static List<Spec> specs(ModelConfig c) {
         List<Spec> s = new ArrayList<>();
-        long d = p.hidden();
-        long q = (long) p.heads() * p.headDim();
-        long kv = (long) p.kvHeads() * p.headDim();
-        long inter = p.intermediate();
-        s.add(new Spec(ModelWeights.EMBED, new long[]{p.vocab(), d}, 1.0, 0));
-        for (int i = 0; i < p.layers(); i++) {
-            s.add(new Spec(LayerTensor.INPUT_LAYERNORM.name(i), new long[]{d}, 0.1, 1.0));
-            s.add(new Spec(LayerTensor.Q_PROJ.name(i), new long[]{q, d}, 1 / Math.sqrt(d), 0));
-            s.add(new Spec(LayerTensor.K_PROJ.name(i), new long[]{kv, d}, 1 / Math.sqrt(d), 0));
-            s.add(new Spec(LayerTensor.V_PROJ.name(i), new long[]{kv, d}, 1 / Math.sqrt(d), 0));
-            if (p.family().equals("qwen2")) {
-                s.add(new Spec(LayerTensor.Q_BIAS.name(i), new long[]{q}, 0.1, 0));
-                s.add(new Spec(LayerTensor.K_BIAS.name(i), new long[]{kv}, 0.1, 0));
-                s.add(new Spec(LayerTensor.V_BIAS.name(i), new long[]{kv}, 0.1, 0));
+        long d = c.hiddenSize();
+        s.add(new Spec(ModelWeights.EMBED, new long[]{c.vocabSize(), d}, 1.0, 0));
+        for (int i = 0; i < c.numLayers(); i++) {
+            for (LayerTensor t : LayerTensor.values()) {
+                if (!t.presentIn(c)) continue;
+                long[] shape = t.shape(c);
+                String name = t.name(i);
+                if (shape.length == 2) s.add(new Spec(name, shape, 1 / Math.sqrt(shape[1]), 0));
+                else s.add(new Spec(name, shape, 0.1, name.endsWith("norm.weight") ? 1.0 : 0));
             }
-            if (p.family().equals("qwen3")) {
-                s.add(new Spec(LayerTensor.Q_NORM.name(i), new long[]{p.headDim()}, 0.1, 1.0));
-                s.add(new Spec(LayerTensor.K_NORM.name(i), new long[]{p.headDim()}, 0.1, 1.0));
-            }
-            s.add(new Spec(LayerTensor.O_PROJ.name(i), new long[]{d, q}, 1 / Math.sqrt(q), 0));
-            s.add(new Spec(LayerTensor.POST_ATTENTION_LAYERNORM.name(i), new long[]{d}, 0.1, 1.0));
-            s.add(new Spec(LayerTensor.GATE_PROJ.name(i), new long[]{inter, d}, 1 / Math.sqrt(d), 0));
-            s.add(new Spec(LayerTensor.UP_PROJ.name(i), new long[]{inter, d}, 1 / Math.sqrt(d), 0));
-            s.add(new Spec(LayerTensor.DOWN_PROJ.name(i), new long[]{d, inter}, 1 / Math.sqrt(inter), 0));
         }
         s.add(new Spec(ModelWeights.FINAL_NORM, new long[]{d}, 0.1, 1.0));
-        if (!p.tied()) s.add(new Spec(ModelWeights.LM_HEAD, new long[]{p.vocab(), d}, 1 / Math.sqrt(d), 0));
+        if (!c.tiedEmbeddings()) s.add(new Spec(ModelWeights.LM_HEAD, new long[]{c.vocabSize(), d}, 1 / Math.sqrt(d), 0));
         return s;
     }
 
-    private static Map<String, Object> config(SynthPreset p, DType dtype) {
+    /** The config of a preset's model: Qwen2's q/k/v biases and Qwen3's q/k norms follow the family. */
+    private static ModelConfig modelConfig(SynthPreset p, DType dtype) {
         Map<String, Object> s = p.ropeScaling();
         RopeScaling rope = s == null ? RopeScaling.plain(p.ropeTheta())
                 : new RopeScaling((String) s.get("rope_type"), p.ropeTheta(), number(s, "factor"), number(s, "low_freq_factor"),
                 number(s, "high_freq_factor"), (int) number(s, "original_max_position_embeddings"));
-        ModelConfig c = new ModelConfig(p.family(), p.vocab(), p.hidden(), p.intermediate(), p.layers(), p.heads(), p.kvHeads(),
+        return new ModelConfig(p.family(), p.vocab(), p.hidden(), p.intermediate(), p.layers(), p.heads(), p.kvHeads(),
                 p.headDim(), (float) p.rmsEps(), rope, p.maxPositions(), p.tied(), p.family().equals("qwen2"),
                 p.family().equals("qwen3"), 0, dtype.name().toLowerCase(java.util.Locale.ROOT), -1, new int[0]);
+    }
+
+    private static Map<String, Object> config(ModelConfig c, DType dtype) {
         Map<String, Object> config = ConfigWriter.config(c, dtype);
         config.put("srr_synthesized", "random weights, not a trained model");
         return config;

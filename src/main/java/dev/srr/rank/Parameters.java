@@ -36,12 +36,6 @@ public final class Parameters {
         return p.values;
     }
 
-    public Param param(String name) {
-        Param p = byName.get(name);
-        if (p == null) throw new IllegalArgumentException("no parameter " + name);
-        return p;
-    }
-
     public List<Param> all() {
         return Collections.unmodifiableList(new ArrayList<>(byName.values()));
     }

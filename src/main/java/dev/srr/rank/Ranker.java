@@ -8,9 +8,9 @@ import java.util.List;
 /**
  * A trained ranker ready to score lists. Its weights and statistics hold float32 values (the checkpoint
  * format) and are used in double precision, so a saved and reloaded ranker gives bit-identical scores.
- * Immutable and safe to share between threads. It is also the CPU {@link Scorer}.
+ * Immutable and safe to share between threads.
  */
-public final class Ranker implements Scorer {
+public final class Ranker {
     private final RankerConfig config;
     private final Parameters params;
     private final Standardization standardization;
@@ -59,13 +59,11 @@ public final class Ranker implements Scorer {
         return score(new FeatureList("list", instruction, candidates, null));
     }
 
-    @Override
     public double[] score(FeatureList list) {
         return scoreAll(List.of(list)).getFirst();
     }
 
     /** Scores many lists, batched; each list's scores depend only on that list. */
-    @Override
     public List<double[]> scoreAll(List<FeatureList> lists) {
         List<double[]> out = new ArrayList<>(lists.size());
         final int batch = 64;
@@ -76,15 +74,6 @@ public final class Ranker implements Scorer {
             for (double[] s : network.forward(z, seg, null).scores()) out.add(s);
         }
         return out;
-    }
-
-    /** The index of the best-scored candidate; ties go to the earliest candidate. */
-    public int choose(FeatureList list) {
-        return RankingMetrics.top(score(list));
-    }
-
-    RankerNetwork network() {
-        return network;
     }
 
     static Segments segments(List<FeatureList> lists) {

@@ -14,12 +14,10 @@ import dev.srr.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A ranker on disk: a folder with {@code ranker.safetensors} (float32 weights and standardisation statistics)

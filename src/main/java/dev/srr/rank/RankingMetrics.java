@@ -118,7 +118,8 @@ public record RankingMetrics(int lists, int evaluableLists, double accuracy, int
         return sum / pairs;
     }
 
-    static boolean hasSafeAndUnsafe(Boolean[] y) {
+    /** Whether a list's labels hold a safe and an unsafe candidate: the lists accuracy, AUC and MRR count. */
+    public static boolean hasSafeAndUnsafe(Boolean[] y) {
         return count(y, Boolean.TRUE) > 0 && count(y, Boolean.FALSE) > 0;
     }
 

@@ -5,10 +5,10 @@ import dev.srr.SrrException;
 import dev.srr.io.GgufFile;
 import dev.srr.io.Json;
 import dev.srr.io.JsonFields;
+import dev.srr.model.GenerationConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +27,7 @@ public final class ModelTokenizer {
     private final int[] eosIds;
     private final ChatTemplate chatTemplate;
 
-    private ModelTokenizer(Path folder, Tokenizer tokenizer, JsonNode config, Path configFile, JsonFields generation) {
+    private ModelTokenizer(Path folder, Tokenizer tokenizer, JsonNode config, Path configFile, GenerationConfig generation) {
         this.folder = folder;
         this.configFile = configFile;
         this.tokenizer = tokenizer;
@@ -35,7 +35,7 @@ public final class ModelTokenizer {
         this.eosToken = tokenText(config, "eos_token", configFile);
         Set<Integer> eos = new LinkedHashSet<>();
         if (generation != null) {
-            for (int id : generation.intOrIntArray("eos_token_id", 0, Integer.MAX_VALUE)) eos.add(id);
+            for (int id : generation.eosTokenIds()) eos.add(id);
         }
         if (eosToken != null && tokenizer.tokenToId(eosToken) >= 0) eos.add(tokenizer.tokenToId(eosToken));
         this.eosIds = eos.stream().mapToInt(Integer::intValue).toArray();
@@ -54,7 +54,7 @@ public final class ModelTokenizer {
             }
             Tokenizer tokenizer = Tokenizer.fromJson(files.tokenizerJson(), path + " (tokenizer metadata)");
             return new ModelTokenizer(path, tokenizer, files.tokenizerConfig(), path,
-                    JsonFields.of(path + " (generation metadata)", files.generationConfig()));
+                    GenerationConfig.of(JsonFields.of(path + " (generation metadata)", files.generationConfig()), Integer.MAX_VALUE));
         }
         Path folder;
         Path tokenizerFile;
@@ -75,10 +75,8 @@ public final class ModelTokenizer {
         Path configFile = folder.resolve("tokenizer_config.json");
         JsonNode config = Files.exists(configFile) ? JsonFields.of(configFile, Json.read(configFile)).node()
                 : Json.MAPPER.createObjectNode();
-        Path generationFile = folder.resolve("generation_config.json");
-        JsonFields generation = Files.exists(generationFile)
-                ? JsonFields.of(generationFile, Json.read(generationFile)) : null;
-        return new ModelTokenizer(folder, tokenizer, config, configFile, generation);
+        return new ModelTokenizer(folder, tokenizer, config, configFile,
+                GenerationConfig.read(folder.resolve(GenerationConfig.FILE), Integer.MAX_VALUE));
     }
 
     /** Whether {@code model} (a model folder or GGUF file) carries a tokenizer that {@link #load} reads. */
@@ -131,11 +129,6 @@ public final class ModelTokenizer {
         return eosIds.clone();
     }
 
-    public boolean isEos(int id) {
-        for (int e : eosIds) if (e == id) return true;
-        return false;
-    }
-
     public boolean hasChatTemplate() {
         return chatTemplate != null;
     }
@@ -155,16 +148,27 @@ public final class ModelTokenizer {
         return encode(renderChat(messages, addGenerationPrompt), false);
     }
 
+    /**
+     * The ids of a request as the model reads it before answering: the chat template with the generation prompt
+     * appended, or, for a tokenizer without a template, the messages' contents one per line, with the special tokens
+     * the tokenizer adds. Generated candidates and extracted features both see their prompt this way.
+     */
+    public int[] promptIds(List<ChatMessage> messages) {
+        return promptIds(ChatMessage.toJson(messages));
+    }
+
+    /** Same, for messages given as a JSON array of {"role", "content", ...} objects. */
+    public int[] promptIds(JsonNode messages) {
+        if (hasChatTemplate()) return encodeChat(messages, true);
+        StringBuilder text = new StringBuilder();
+        messages.forEach(m -> text.append(m.get("content").asText()).append('\n'));
+        return encode(text.toString(), true);
+    }
+
     private ChatTemplate requireTemplate() {
         if (chatTemplate == null) {
             throw new SrrException(configFile + ": no chat_template (this tokenizer has no chat format)");
         }
         return chatTemplate;
-    }
-
-    public List<AddedToken> specialTokens() {
-        List<AddedToken> out = new ArrayList<>();
-        for (AddedToken t : tokenizer.addedTokens()) if (t.special()) out.add(t);
-        return out;
     }
 }

@@ -169,12 +169,6 @@ public final class Tokenizer {
         return id == null ? -1 : id;
     }
 
-    /** The token string of an id, or null. */
-    public String idToToken(int id) {
-        AddedToken a = added.byId(id);
-        return a != null ? a.content() : model.token(id);
-    }
-
     /** One more than the largest id the tokenizer knows, counting added tokens (a long: ids reach 2^31 - 1). */
     public long vocabSize() {
         long max = model.vocabSize();

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.TestData;
 import dev.srr.engine.Pooling;
 import dev.srr.io.Json;
-import dev.srr.rank.FeatureCache;
-import dev.srr.rank.FeatureSet;
-import dev.srr.rank.Labeler;
-import dev.srr.rank.ListDataset;
-import dev.srr.rank.ListSplit;
+import dev.srr.features.FeatureCache;
+import dev.srr.features.FeatureSet;
+import dev.srr.data.Labeler;
+import dev.srr.data.ListDataset;
+import dev.srr.data.ListSplit;
 import dev.srr.rank.Ranker;
 import dev.srr.rank.RankerCheckpoint;
-import dev.srr.rank.SafetyList;
-import dev.srr.rank.TestFeatureCaches;
+import dev.srr.data.SafetyList;
+import dev.srr.features.TestFeatureCaches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -319,7 +319,7 @@ class EvalCommandTest {
     private static List<double[]> scores(Fixture f, int layer, Pooling pooling) {
         Ranker ranker = RankerCheckpoint.load(f.ranker).ranker();
         try (FeatureCache c = FeatureCache.open(f.cache)) {
-            FeatureSet set = FeatureSet.join(ListDataset.read(f.data).lists(), f.data, c, layer, pooling, Labeler.GIVEN);
+            FeatureSet set = c.join(ListDataset.read(f.data).lists(), f.data, layer, pooling, Labeler.GIVEN);
             return set.features().stream().map(ranker::score).toList();
         }
     }

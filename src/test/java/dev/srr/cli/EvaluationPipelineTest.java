@@ -3,8 +3,8 @@ package dev.srr.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.TestData;
 import dev.srr.io.Json;
-import dev.srr.rank.ListDataset;
-import dev.srr.rank.SafetyList;
+import dev.srr.data.ListDataset;
+import dev.srr.data.SafetyList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

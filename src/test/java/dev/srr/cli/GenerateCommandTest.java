@@ -2,7 +2,7 @@ package dev.srr.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.TestData;
-import dev.srr.compute.Parallel;
+import dev.srr.Parallel;
 import dev.srr.tokenizer.ModelTokenizer;
 import org.junit.jupiter.api.io.TempDir;
 import dev.srr.io.Json;

@@ -32,7 +32,7 @@ class GgufCommandsTest {
         try (LoadedModel m = LoadedModel.open(model, "cpu")) {
             CaptureRequest req = new CaptureRequest(IntStream.rangeClosed(0, m.config().numLayers()).toArray(),
                     new Pooling[]{Pooling.ALL}, false, CaptureRequest.Logits.ALL);
-            return m.transformer().forward(List.of(ids), req, null).getFirst();
+            return m.forward().run(List.of(ids), req).getFirst();
         }
     }
 

@@ -3,7 +3,9 @@ package dev.srr.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srr.TestData;
+import dev.srr.compute.KvSequence;
 import dev.srr.compute.Step;
+import dev.srr.compute.StepRequest;
 import dev.srr.compute.StepOutput;
 import dev.srr.io.Json;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,18 +43,18 @@ class ForwardConsistencyTest {
     void incrementalDecodingWithKvCacheEqualsFullRecomputation(String name) {
         int[] tokens = sequence(name, "B");
         try (LoadedModel m = LoadedModel.open(TestData.goldenModel(name).resolve("model"), "cpu")) {
-            Transformer t = m.transformer();
+            ForwardDriver t = m.forward();
             int layers = m.config().numLayers();
             int d = m.config().hiddenSize();
             int vocab = m.config().vocabSize();
-            SequenceOutput full = t.forward(List.of(tokens), everything(layers), null).getFirst();
+            SequenceOutput full = t.run(List.of(tokens), everything(layers)).getFirst();
             int prefix = 5;
-            int seq = t.cache().newSequence();
-            t.forwardInto(List.of(java.util.Arrays.copyOf(tokens, prefix)), new int[]{seq}, everything(layers), null);
+            KvSequence seq = t.cache().open();
+            t.append(List.of(java.util.Arrays.copyOf(tokens, prefix)), List.of(seq), everything(layers));
             double worst = 0;
             for (int p = prefix; p < tokens.length; p++) {
-                StepOutput o = t.step(new Step(new int[]{tokens[p]}, new int[]{seq}, new int[]{p}),
-                        IntStream.rangeClosed(0, layers).toArray(), new int[]{0}, false, new int[]{0});
+                StepOutput o = t.step(StepRequest.logits(new Step(new int[]{tokens[p]}, new int[]{seq.id()}, new int[]{p}), 0)
+                        .capturing(IntStream.rangeClosed(0, layers).toArray(), new int[]{0}));
                 for (int k = 0; k <= layers; k++) {
                     float[] expected = java.util.Arrays.copyOfRange(full.hidden(k, Pooling.ALL), p * d, (p + 1) * d);
                     worst = Math.max(worst, TestData.relativeError(o.hidden().get(k), expected));
@@ -60,7 +62,7 @@ class ForwardConsistencyTest {
                 float[] expectedLogits = java.util.Arrays.copyOfRange(full.logits(), p * vocab, (p + 1) * vocab);
                 worst = Math.max(worst, TestData.relativeError(o.logits(), expectedLogits));
             }
-            t.cache().release(seq);
+            seq.close();
             System.out.printf("%s: KV-cache decode vs full forward, worst relative error %.2e%n", name, worst);
             assertTrue(worst <= 1e-6, "worst relative error " + worst);
         }
@@ -72,13 +74,13 @@ class ForwardConsistencyTest {
         int[] a = sequence(name, "A");
         int[] b = sequence(name, "B");
         try (LoadedModel m = LoadedModel.open(TestData.goldenModel(name).resolve("model"), "cpu")) {
-            Transformer t = m.transformer();
+            ForwardDriver t = m.forward();
             int layers = m.config().numLayers();
             CaptureRequest req = new CaptureRequest(IntStream.rangeClosed(0, layers).toArray(),
                     new Pooling[]{Pooling.ALL, Pooling.LAST, Pooling.MEAN}, true, CaptureRequest.Logits.ALL);
-            List<SequenceOutput> batched = t.forward(List.of(b, a, b), req, null);
-            SequenceOutput soloA = t.forward(List.of(a), req, null).getFirst();
-            SequenceOutput soloB = t.forward(List.of(b), req, null).getFirst();
+            List<SequenceOutput> batched = t.run(List.of(b, a, b), req);
+            SequenceOutput soloA = t.run(List.of(a), req).getFirst();
+            SequenceOutput soloB = t.run(List.of(b), req).getFirst();
             double worst = 0;
             for (var pair : List.of(List.of(batched.get(0), soloB), List.of(batched.get(1), soloA), List.of(batched.get(2), soloB))) {
                 for (Pooling p : Pooling.values()) {
@@ -103,14 +105,14 @@ class ForwardConsistencyTest {
             int layer = m.config().quarterLayer();
             CaptureRequest req = new CaptureRequest(new int[]{layer}, new Pooling[]{Pooling.ALL, Pooling.LAST, Pooling.MEAN}, false,
                     CaptureRequest.Logits.NONE);
-            SequenceOutput o = m.transformer().forward(List.of(b), req, new int[][]{{3, 9}}).getFirst();
+            SequenceOutput o = m.forward().run(List.of(b), req).getFirst();
             float[] all = o.hidden(layer, Pooling.ALL);
             float[] mean = new float[d];
-            for (int t = 3; t < 9; t++) for (int j = 0; j < d; j++) mean[j] += all[t * d + j] / 6f;
+            for (int t = 0; t < b.length; t++) for (int j = 0; j < d; j++) mean[j] += all[t * d + j] / b.length;
             assertTrue(TestData.relativeError(o.hidden(layer, Pooling.MEAN), mean) < 1e-6);
             assertArrayEquals(java.util.Arrays.copyOfRange(all, (b.length - 1) * d, b.length * d), o.hidden(layer, Pooling.LAST));
             // LAST alone reads only the last rows and must agree with the full capture
-            SequenceOutput lastOnly = m.transformer().forward(List.of(b), CaptureRequest.of(new int[]{layer}, Pooling.LAST), null).getFirst();
+            SequenceOutput lastOnly = m.forward().run(List.of(b), CaptureRequest.of(new int[]{layer}, Pooling.LAST)).getFirst();
             assertArrayEquals(o.hidden(layer, Pooling.LAST), lastOnly.hidden(layer, Pooling.LAST));
         }
     }
@@ -128,8 +130,8 @@ class ForwardConsistencyTest {
         int[] b = sequence(name, "B");
         try (LoadedModel m1 = LoadedModel.open(modern, "cpu"); LoadedModel m2 = LoadedModel.open(tmp, "cpu")) {
             int layers = m1.config().numLayers();
-            SequenceOutput o1 = m1.transformer().forward(List.of(b), everything(layers), null).getFirst();
-            SequenceOutput o2 = m2.transformer().forward(List.of(b), everything(layers), null).getFirst();
+            SequenceOutput o1 = m1.forward().run(List.of(b), everything(layers)).getFirst();
+            SequenceOutput o2 = m2.forward().run(List.of(b), everything(layers)).getFirst();
             assertArrayEquals(o1.logits(), o2.logits());
             for (int k = 0; k <= layers; k++) assertArrayEquals(o1.hidden(k, Pooling.ALL), o2.hidden(k, Pooling.ALL));
         }

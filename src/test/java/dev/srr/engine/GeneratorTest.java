@@ -3,14 +3,16 @@ package dev.srr.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.SrrException;
 import dev.srr.TestData;
+import dev.srr.compute.KvSequence;
+import dev.srr.compute.KvSequences;
 import dev.srr.compute.Step;
+import dev.srr.compute.StepRequest;
 import dev.srr.compute.StepOutput;
 import dev.srr.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -55,7 +57,7 @@ class GeneratorTest {
     @MethodSource("models")
     void greedyCandidatesEqualTransformersAndMergeIntoOne(String name) {
         try (LoadedModel m = open(name)) {
-            Generator g = new Generator(m.transformer(), null);
+            Generator g = new Generator(m.forward(), null);
             for (String seq : List.of("A", "B")) {
                 int[] prompt = GoldenParityTest.ids(sequence(name, seq).get("input_ids"));
                 int[] expected = GoldenParityTest.ids(sequence(name, seq).get("greedy_new_ids"));
@@ -63,7 +65,7 @@ class GeneratorTest {
                 GenerationResult r = g.generate(prompt, o, FeatureCapture.none(), TokenListener.NONE);
                 assertEquals(1, r.candidates().size(), name + " " + seq);
                 assertEquals(2, r.merged());
-                Candidate c = r.candidates().getFirst();
+                GeneratedCandidate c = r.candidates().getFirst();
                 assertArrayEquals(expected, c.ids(), name + " " + seq + " greedy tokens");
                 assertEquals(FinishReason.LENGTH, c.finishReason());
                 assertArrayEquals(new int[]{1, 2}, c.mergedIndices());
@@ -79,12 +81,12 @@ class GeneratorTest {
             int[] prompt = GoldenParityTest.ids(sequence(name, "B").get("input_ids"));
             // stopping on ids ending in 7 makes candidates leave the batch at different steps
             GenerationOptions o = GenerationOptions.of(6, 14, warm().withTopP(0.95f)).withSeed(1234).withStopStrings(List.of("7>"));
-            GenerationResult r = new Generator(m.transformer(), ANGLE_IDS).generate(prompt, o, FeatureCapture.none(), TokenListener.NONE);
+            GenerationResult r = new Generator(m.forward(), ANGLE_IDS).generate(prompt, o, FeatureCapture.none(), TokenListener.NONE);
             List<int[]> batched = expand(r, o.candidates());
             Set<String> distinct = new HashSet<>();
             Set<Integer> lengths = new HashSet<>();
             for (int i = 0; i < o.candidates(); i++) {
-                int[] alone = decodeAlone(m.transformer(), prompt, o, i, "7>");
+                int[] alone = decodeAlone(m.forward(), prompt, o, i, "7>");
                 assertArrayEquals(alone, batched.get(i), name + " candidate " + i);
                 distinct.add(Arrays.toString(alone));
                 lengths.add(alone.length);
@@ -98,7 +100,7 @@ class GeneratorTest {
     void candidatesDoNotDependOnK() {
         try (LoadedModel m = open("qwen3-tiny-bf16")) {
             int[] prompt = GoldenParityTest.ids(sequence("qwen3-tiny-bf16", "A").get("input_ids"));
-            Generator g = new Generator(m.transformer(), null);
+            Generator g = new Generator(m.forward(), null);
             GenerationOptions o = GenerationOptions.of(2, 10, warm().withTopK(50).withRepetitionPenalty(1.3f)).withSeed(99);
             List<int[]> two = expand(g.generate(prompt, o, FeatureCapture.none(), TokenListener.NONE), 2);
             List<int[]> seven = expand(g.generate(prompt, o.withCandidates(7), FeatureCapture.none(), TokenListener.NONE), 7);
@@ -114,29 +116,24 @@ class GeneratorTest {
     @MethodSource("models")
     void forkedSequencesDecodeAsAPrivateCopyOfThePrefixDoes(String name) {
         try (LoadedModel m = open(name)) {
-            Transformer t = m.transformer();
+            ForwardDriver t = m.forward();
             int layers = t.config().numLayers();
             int[] prompt = GoldenParityTest.ids(sequence(name, "A").get("input_ids"));
             int[][] continuations = {{5, 17, 42, 99, 3}, {8, 8, 300, 1, 77}};
             int[] everyLayer = IntStream.rangeClosed(0, layers).toArray();
-            CaptureRequest prefill = new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
-            int parent = t.cache().newSequence();
-            int[] forks = new int[2];
-            int[] privates = new int[2];
-            try {
-                t.forwardInto(List.of(prompt), new int[]{parent}, prefill, null);
-                for (int c = 0; c < 2; c++) {
-                    forks[c] = t.cache().fork(parent, prompt.length);
-                    privates[c] = t.cache().newSequence();
-                    t.forwardInto(List.of(prompt), new int[]{privates[c]}, prefill, null);
-                }
+            CaptureRequest prefill = CaptureRequest.lastLogits();
+            try (KvSequence parent = t.cache().open(); KvSequences privates = KvSequences.open(t.cache(), 2); KvSequences forks = new KvSequences()) {
+                t.append(List.of(prompt), List.of(parent), prefill);
+                for (int c = 0; c < 2; c++) t.append(List.of(prompt), List.of(privates.get(c)), prefill);
+                for (int c = 0; c < 2; c++) forks.add(parent.fork(prompt.length));
+                int[] forkIds = {forks.get(0).id(), forks.get(1).id()};
                 for (int i = 0; i < continuations[0].length; i++) {
                     int pos = prompt.length + i;
-                    Step both = new Step(new int[]{continuations[0][i], continuations[1][i]}, forks, new int[]{pos, pos});
-                    StepOutput shared = t.step(both, everyLayer, new int[]{0, 1}, false, new int[]{0, 1});
+                    Step both = new Step(new int[]{continuations[0][i], continuations[1][i]}, forkIds, new int[]{pos, pos});
+                    StepOutput shared = t.step(StepRequest.logits(both, 0, 1).capturing(everyLayer, new int[]{0, 1}));
                     for (int c = 0; c < 2; c++) {
-                        Step alone = new Step(new int[]{continuations[c][i]}, new int[]{privates[c]}, new int[]{pos});
-                        StepOutput own = t.step(alone, everyLayer, new int[]{0}, false, new int[]{0});
+                        Step alone = new Step(new int[]{continuations[c][i]}, new int[]{privates.get(c).id()}, new int[]{pos});
+                        StepOutput own = t.step(StepRequest.logits(alone, 0).capturing(everyLayer, new int[]{0}));
                         int v = t.config().vocabSize();
                         int d = t.config().hiddenSize();
                         assertClose(own.logits(), Arrays.copyOfRange(shared.logits(), c * v, (c + 1) * v), 1e-5, name + " logits " + c + "@" + i);
@@ -146,13 +143,7 @@ class GeneratorTest {
                         }
                     }
                 }
-                assertEquals(prompt.length + continuations[0].length, t.cache().length(forks[0]));
-            } finally {
-                for (int c = 0; c < 2; c++) {
-                    t.cache().release(forks[c]);
-                    t.cache().release(privates[c]);
-                }
-                t.cache().release(parent);
+                assertEquals(prompt.length + continuations[0].length, forks.get(0).length());
             }
         }
     }
@@ -161,7 +152,7 @@ class GeneratorTest {
     @MethodSource("models")
     void capturedFeaturesEqualAFreshForwardOverPromptAndResponse(String name) {
         try (LoadedModel m = open(name)) {
-            Transformer t = m.transformer();
+            ForwardDriver t = m.forward();
             int[] prompt = GoldenParityTest.ids(sequence(name, "A").get("input_ids"));
             Generator g = new Generator(t, ANGLE_IDS);
             Set<FinishReason> reasons = new HashSet<>();
@@ -171,9 +162,9 @@ class GeneratorTest {
                         .withExtraEosIds(IntStream.range(0, t.config().vocabSize()).filter(i -> i % 14 == 0).toArray());
                 GenerationResult r = g.generate(prompt, o, FeatureCapture.at(layer), TokenListener.NONE);
                 assertEquals(layer, r.featureLayer());
-                SequenceOutput promptOnly = t.forward(List.of(prompt), CaptureRequest.of(new int[]{layer}, Pooling.LAST), null).getFirst();
+                SequenceOutput promptOnly = t.run(List.of(prompt), CaptureRequest.of(new int[]{layer}, Pooling.LAST)).getFirst();
                 assertClose(r.promptState(), promptOnly.hidden(layer, Pooling.LAST), 1e-4, name + " prompt state at " + layer);
-                for (Candidate c : r.candidates()) {
+                for (GeneratedCandidate c : r.candidates()) {
                     reasons.add(c.finishReason());
                     int[] response = c.responseIds();
                     String where = name + " layer " + layer + " candidate " + c.index() + " (" + c.finishReason() + ", " + c.ids().length + " ids)";
@@ -183,10 +174,11 @@ class GeneratorTest {
                         continue;
                     }
                     int[] full = concat(prompt, response);
-                    CaptureRequest req = new CaptureRequest(new int[]{layer}, new Pooling[]{Pooling.LAST, Pooling.MEAN}, false, CaptureRequest.Logits.NONE);
-                    SequenceOutput fresh = t.forward(List.of(full), req, new int[][]{{prompt.length, full.length}}).getFirst();
+                    CaptureRequest req = new CaptureRequest(new int[]{layer}, new Pooling[]{Pooling.LAST, Pooling.ALL}, false, CaptureRequest.Logits.NONE);
+                    SequenceOutput fresh = t.run(List.of(full), req).getFirst();
                     assertClose(c.lastState(), fresh.hidden(layer, Pooling.LAST), 1e-4, where + " last");
-                    assertClose(c.meanState(), fresh.hidden(layer, Pooling.MEAN), 1e-4, where + " mean");
+                    assertClose(c.meanState(), meanOf(fresh.hidden(layer, Pooling.ALL), prompt.length, full.length, t.config().hiddenSize()),
+                            1e-4, where + " mean");
                 }
             }
             assertEquals(Set.of(FinishReason.EOS, FinishReason.STOP, FinishReason.LENGTH), reasons);
@@ -202,7 +194,7 @@ class GeneratorTest {
             String stop = "<" + greedy[at] + ">";
             GenerationOptions o = GenerationOptions.of(1, greedy.length, SamplingOptions.greedyDecoding())
                     .withIgnoreEos(true).withStopStrings(List.of(stop));
-            Candidate c = new Generator(m.transformer(), ANGLE_IDS).generate(prompt, o, FeatureCapture.none(), TokenListener.NONE)
+            GeneratedCandidate c = new Generator(m.forward(), ANGLE_IDS).generate(prompt, o, FeatureCapture.none(), TokenListener.NONE)
                     .candidates().getFirst();
             assertEquals(FinishReason.STOP, c.finishReason());
             assertArrayEquals(Arrays.copyOf(greedy, at + 1), c.ids());
@@ -231,7 +223,7 @@ class GeneratorTest {
                 }
             };
             GenerationOptions o = GenerationOptions.of(k, 6, warm()).withSeed(3);
-            GenerationResult r = new Generator(m.transformer(), null).generate(prompt, o, FeatureCapture.none(), listener);
+            GenerationResult r = new Generator(m.forward(), null).generate(prompt, o, FeatureCapture.none(), listener);
             List<int[]> all = expand(r, k);
             for (int i = 0; i < k; i++) {
                 assertArrayEquals(all.get(i), heard.get(i).stream().mapToInt(Integer::intValue).toArray());
@@ -248,7 +240,7 @@ class GeneratorTest {
             int[] prompt = new int[context - 2];
             for (int i = 0; i < prompt.length; i++) prompt[i] = 3 + i % 400;
             prompt[0] = bos;
-            Generator g = new Generator(m.transformer(), null);
+            Generator g = new Generator(m.forward(), null);
             GenerationOptions o = GenerationOptions.of(1, 5, SamplingOptions.greedyDecoding());
             SrrException e = assertThrows(SrrException.class, () -> g.generate(prompt, o, FeatureCapture.none(), TokenListener.NONE));
             assertTrue(e.getMessage().contains("exceeds the model's context of " + context), e.getMessage());
@@ -265,7 +257,7 @@ class GeneratorTest {
     @Test
     void stopStringsWithoutADecoderAndBadFeatureLayersAreUserErrors() {
         try (LoadedModel m = open("qwen2-tiny-f16")) {
-            Generator g = new Generator(m.transformer(), null);
+            Generator g = new Generator(m.forward(), null);
             int[] prompt = {5, 6, 7};
             GenerationOptions o = GenerationOptions.of(1, 3, SamplingOptions.greedyDecoding());
             assertThrows(SrrException.class, () -> g.generate(prompt, o.withStopStrings(List.of("x")), FeatureCapture.none(), TokenListener.NONE));
@@ -280,16 +272,14 @@ class GeneratorTest {
      * The reference for one candidate: its own prefill into a private sequence, then one row per step, with
      * the same sampler and random stream the generator derives for candidate {@code index}.
      */
-    static int[] decodeAlone(Transformer t, int[] prompt, GenerationOptions o, int index, String stop) {
+    static int[] decodeAlone(ForwardDriver t, int[] prompt, GenerationOptions o, int index, String stop) {
         Sampler sampler = new Sampler(o.sampling());
         SplittableRandom random = Sampler.randomFor(o.seed(), index);
         BitSet seen = new BitSet();
         for (int id : prompt) seen.set(id);
         int[] eos = o.ignoreEos() ? new int[0] : o.eosIds(t.config());
-        int seq = t.cache().newSequence();
-        try {
-            CaptureRequest req = new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false, CaptureRequest.Logits.LAST);
-            float[] logits = t.forwardInto(List.of(prompt), new int[]{seq}, req, null).getFirst().logits();
+        try (KvSequence seq = t.cache().open()) {
+            float[] logits = t.append(List.of(prompt), List.of(seq), CaptureRequest.lastLogits()).getFirst().logits();
             List<Integer> out = new ArrayList<>();
             while (true) {
                 int next = sampler.sample(logits, seen, random);
@@ -299,18 +289,24 @@ class GeneratorTest {
                 if (Arrays.stream(eos).anyMatch(e -> e == next) || ANGLE_IDS.decode(ids).contains(stop) || ids.length == o.maxNewTokens()) {
                     return ids;
                 }
-                Step step = new Step(new int[]{next}, new int[]{seq}, new int[]{prompt.length + ids.length - 1});
-                logits = t.step(step, new int[0], new int[0], false, new int[]{0}).logits();
+                Step step = new Step(new int[]{next}, new int[]{seq.id()}, new int[]{prompt.length + ids.length - 1});
+                logits = t.step(StepRequest.logits(step, 0)).logits();
             }
-        } finally {
-            t.cache().release(seq);
         }
+    }
+
+    /** The mean of rows [from, to) of {@code rows} ([T x d]), summed in float in row order as the forward pools. */
+    private static float[] meanOf(float[] rows, int from, int to, int d) {
+        float[] mean = new float[d];
+        for (int t = from; t < to; t++) for (int j = 0; j < d; j++) mean[j] += rows[t * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= (to - from);
+        return mean;
     }
 
     /** The ids of all K requested candidates, duplicates restored from the merge records. */
     static List<int[]> expand(GenerationResult r, int k) {
         int[][] all = new int[k][];
-        for (Candidate c : r.candidates()) {
+        for (GeneratedCandidate c : r.candidates()) {
             all[c.index()] = c.ids();
             for (int j : c.mergedIndices()) all[j] = c.ids();
         }

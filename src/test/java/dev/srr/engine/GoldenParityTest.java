@@ -75,7 +75,7 @@ class GoldenParityTest {
                 int[] input = ids(ref.get(seq).get("input_ids"));
                 CaptureRequest all = new CaptureRequest(IntStream.rangeClosed(0, layers).toArray(),
                         new Pooling[]{Pooling.ALL}, true, CaptureRequest.Logits.ALL);
-                SequenceOutput out = model.transformer().forward(List.of(input), all, null).getFirst();
+                SequenceOutput out = model.forward().run(List.of(input), all).getFirst();
                 for (int k = 0; k <= layers; k++) {
                     check(name + " " + seq + " hidden_states." + k, out.hidden(k, Pooling.ALL),
                             expected.get(seq + ".hidden_states." + k).toFloatArray());
@@ -101,7 +101,7 @@ class GoldenParityTest {
             for (String seq : List.of("A", "B")) {
                 int[] input = ids(ref.get(seq).get("input_ids"));
                 int[] expected = ids(ref.get(seq).get("greedy_new_ids"));
-                int[] actual = GreedyDecoder.continueGreedy(model.transformer(), input, expected.length, new int[0]);
+                int[] actual = GreedyDecoder.continueGreedy(model.forward(), input, expected.length, new int[0]);
                 assertArrayEquals(expected, actual, name + " " + seq + " greedy tokens");
             }
         }

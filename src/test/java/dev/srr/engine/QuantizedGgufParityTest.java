@@ -28,7 +28,7 @@ class QuantizedGgufParityTest {
                 int[] ids = GoldenParityTest.ids(ref.get(seq).get("input_ids"));
                 CaptureRequest all = new CaptureRequest(IntStream.rangeClosed(0, layers).toArray(), new Pooling[]{Pooling.ALL}, false,
                         CaptureRequest.Logits.ALL);
-                SequenceOutput out = m.transformer().forward(List.of(ids), all, null).getFirst();
+                SequenceOutput out = m.forward().run(List.of(ids), all).getFirst();
                 for (int k = 0; k <= layers; k++) {
                     double err = TestData.relativeError(out.hidden(k, Pooling.ALL), expected.get(seq + ".hidden_states." + k).toFloatArray());
                     worst = Math.max(worst, err);

@@ -46,7 +46,7 @@ class SmolLm2ParityTest {
 
     private SequenceOutput forward(int[] ids, CaptureRequest.Logits logits, int[] layers) {
         CaptureRequest req = new CaptureRequest(layers, new Pooling[]{Pooling.ALL}, false, logits);
-        return model.transformer().forward(List.of(ids), req, null).getFirst();
+        return model.forward().run(List.of(ids), req).getFirst();
     }
 
     @Test
@@ -132,7 +132,7 @@ class SmolLm2ParityTest {
     void greedyContinuationsEqualLlamaCpp() {
         for (JsonNode run : llamaCpp.get("f32")) {
             int[] expected = ids(run.get("greedy"));
-            int[] actual = GreedyDecoder.continueGreedy(model.transformer(), ids(run.get("ids")), expected.length, new int[]{2});
+            int[] actual = GreedyDecoder.continueGreedy(model.forward(), ids(run.get("ids")), expected.length, new int[]{2});
             assertArrayEquals(expected, actual, run.get("greedy_text").asText());
         }
         int longest = 0;

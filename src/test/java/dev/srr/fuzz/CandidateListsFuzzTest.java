@@ -1,9 +1,9 @@
 package dev.srr.fuzz;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
-import dev.srr.rank.ListDataset;
-import dev.srr.rank.ListSplit;
-import dev.srr.rank.SafetyList;
+import dev.srr.data.ListDataset;
+import dev.srr.data.ListSplit;
+import dev.srr.data.SafetyList;
 
 import java.io.IOException;
 

@@ -2,7 +2,7 @@ package dev.srr.fuzz;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import dev.srr.engine.Pooling;
-import dev.srr.rank.FeatureCache;
+import dev.srr.features.FeatureCache;
 
 import java.io.IOException;
 

@@ -1,7 +1,7 @@
 package dev.srr.fuzz;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
-import dev.srr.rank.FeatureSpec;
+import dev.srr.features.FeatureSpec;
 import dev.srr.rank.Ranker;
 import dev.srr.rank.RankerCheckpoint;
 
@@ -28,7 +28,7 @@ class RankerCheckpointFuzzTest {
     static void read(byte[] data) throws IOException {
         Path dir = ReaderProperty.folder(data, RankerCheckpoint.METADATA, RankerCheckpoint.WEIGHTS);
         RankerCheckpoint checkpoint = RankerCheckpoint.load(dir);
-        if (checkpoint.featureSpec() != null) FeatureSpec.fromJson(checkpoint.featureSpec(), dir + "/ranker.json");
+        if (checkpoint.featureSpec() != null) FeatureSpec.of(checkpoint, dir);
         ReaderProperty.mustSucceed(() -> {
             Ranker r = checkpoint.ranker();
             int d = r.config().featureDim();

@@ -1,5 +1,8 @@
 package dev.srr.rank;
 
+import dev.srr.eval.Evaluation;
+import dev.srr.eval.MetricsTable;
+import dev.srr.data.KeywordRule;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -46,13 +46,6 @@ public final class TornadoDevices {
         return out;
     }
 
-    /** Prints {@link #list()}: what {@code -Dsrr.tornado.device} can name ({@code bin/srr --devices} in the bundle). */
-    public static void main(String[] args) {
-        List<String> all = list();
-        if (all.isEmpty()) System.out.println("TornadoVM sees no device");
-        all.forEach(System.out::println);
-    }
-
     public static String describe(TornadoDevice d) {
         return d.getPhysicalDevice().getDeviceName() + " [" + d.getTornadoVMBackend() + ", " + d.getDeviceType() + "]";
     }

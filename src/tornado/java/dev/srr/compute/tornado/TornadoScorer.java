@@ -5,7 +5,7 @@ import dev.srr.rank.Activation;
 import dev.srr.rank.FeatureList;
 import dev.srr.rank.Ranker;
 import dev.srr.rank.RankerConfig;
-import dev.srr.rank.Scorer;
+import dev.srr.compute.Scorer;
 import dev.srr.rank.Standardization;
 import uk.ac.manchester.tornado.api.DataRange;
 import uk.ac.manchester.tornado.api.KernelContext;

@@ -8,11 +8,13 @@ import dev.srr.model.ModelConfig;
  * tornado-config/srr-tornado.conf). Local sizes are work-group sizes per kernel family: powers of two up to
  * {@link Kernels#MAX_LOCAL}.
  */
-record TornadoSettings(String device, String weights, int maxRows, int slots, int context, int logitRows, int captureRows, int blockLayers,
+public record TornadoSettings(String device, String weights, int maxRows, int slots, int context, int logitRows, int captureRows, int blockLayers,
                        int localMatmul, int localNorm, int localHead, int localAttention, int localCopy) {
-    static final String PREFIX = "srr.tornado.";
-    static final String DEVICE = PREFIX + "device";
-    static final String WEIGHTS = PREFIX + "weights";
+    public static final String PREFIX = "srr.tornado.";
+    /** The device, {@code B:D} (backend, device), else TornadoVM's default. */
+    public static final String DEVICE = PREFIX + "device";
+    /** The weight format on the device: auto, f32, f16 or raw16. */
+    public static final String WEIGHTS = PREFIX + "weights";
 
     static TornadoSettings fromSystemProperties(ModelConfig c) {
         int maxRows = positive("maxRows", 256);

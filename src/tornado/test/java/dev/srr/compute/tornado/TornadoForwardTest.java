@@ -1,14 +1,17 @@
 package dev.srr.compute.tornado;
 
 import dev.srr.TestData;
+import dev.srr.compute.KvSequence;
+import dev.srr.compute.KvSequences;
 import dev.srr.compute.Step;
+import dev.srr.compute.StepRequest;
 import dev.srr.engine.CaptureRequest;
 import dev.srr.engine.GreedyDecoder;
 import dev.srr.engine.LoadedModel;
 import dev.srr.engine.Pooling;
 import dev.srr.engine.SequenceOutput;
 import dev.srr.compute.StepOutput;
-import dev.srr.engine.Transformer;
+import dev.srr.engine.ForwardDriver;
 import dev.srr.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -86,8 +89,8 @@ class TornadoForwardTest {
             int layers = cpu.config().numLayers();
             for (String seq : List.of("A", "B")) {
                 int[] input = sequence(name, seq);
-                SequenceOutput e = cpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
-                SequenceOutput a = gpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
+                SequenceOutput e = cpu.forward().run(List.of(input), everything(layers)).getFirst();
+                SequenceOutput a = gpu.forward().run(List.of(input), everything(layers)).getFirst();
                 for (int k = 0; k <= layers; k++) {
                     check(name + " " + seq + " hidden_states." + k, a.hidden(k, Pooling.ALL), e.hidden(k, Pooling.ALL), TOLERANCE);
                 }
@@ -104,8 +107,8 @@ class TornadoForwardTest {
             for (String seq : List.of("A", "B")) {
                 int[] input = sequence(name, seq);
                 int[] reference = greedyReference(name, seq);
-                int[] expected = GreedyDecoder.continueGreedy(cpu.transformer(), input, reference.length, new int[0]);
-                int[] actual = GreedyDecoder.continueGreedy(gpu.transformer(), input, reference.length, new int[0]);
+                int[] expected = GreedyDecoder.continueGreedy(cpu.forward(), input, reference.length, new int[0]);
+                int[] actual = GreedyDecoder.continueGreedy(gpu.forward(), input, reference.length, new int[0]);
                 assertArrayEquals(expected, actual, name + " " + seq + " greedy tokens vs CPU");
                 assertArrayEquals(reference, actual, name + " " + seq + " greedy tokens vs transformers");
             }
@@ -117,24 +120,24 @@ class TornadoForwardTest {
     void kvCacheDecodeEqualsFullForward(String name) {
         int[] tokens = sequence(name, "B");
         try (LoadedModel m = LoadedModel.open(model(name), "tornado")) {
-            Transformer t = m.transformer();
+            ForwardDriver t = m.forward();
             int layers = m.config().numLayers();
             int d = m.config().hiddenSize();
             int vocab = m.config().vocabSize();
-            SequenceOutput full = t.forward(List.of(tokens), everything(layers), null).getFirst();
+            SequenceOutput full = t.run(List.of(tokens), everything(layers)).getFirst();
             int prefix = 5;
-            int seq = t.cache().newSequence();
-            t.forwardInto(List.of(Arrays.copyOf(tokens, prefix)), new int[]{seq}, everything(layers), null);
-            for (int p = prefix; p < tokens.length; p++) {
-                StepOutput o = t.step(new Step(new int[]{tokens[p]}, new int[]{seq}, new int[]{p}),
-                        IntStream.rangeClosed(0, layers).toArray(), new int[]{0}, false, new int[]{0});
-                for (int k = 0; k <= layers; k++) {
-                    check(name + " decode pos " + p + " hidden_states." + k, o.hidden().get(k),
-                            Arrays.copyOfRange(full.hidden(k, Pooling.ALL), p * d, (p + 1) * d), TOLERANCE);
+            try (KvSequence seq = t.cache().open()) {
+                t.append(List.of(Arrays.copyOf(tokens, prefix)), List.of(seq), everything(layers));
+                for (int p = prefix; p < tokens.length; p++) {
+                    StepOutput o = t.step(StepRequest.logits(new Step(new int[]{tokens[p]}, new int[]{seq.id()}, new int[]{p}), 0)
+                            .capturing(IntStream.rangeClosed(0, layers).toArray(), new int[]{0}));
+                    for (int k = 0; k <= layers; k++) {
+                        check(name + " decode pos " + p + " hidden_states." + k, o.hidden().get(k),
+                                Arrays.copyOfRange(full.hidden(k, Pooling.ALL), p * d, (p + 1) * d), TOLERANCE);
+                    }
+                    check(name + " decode pos " + p + " logits", o.logits(), Arrays.copyOfRange(full.logits(), p * vocab, (p + 1) * vocab), TOLERANCE);
                 }
-                check(name + " decode pos " + p + " logits", o.logits(), Arrays.copyOfRange(full.logits(), p * vocab, (p + 1) * vocab), TOLERANCE);
             }
-            t.cache().release(seq);
         }
     }
 
@@ -144,13 +147,13 @@ class TornadoForwardTest {
         int[] a = sequence(name, "A");
         int[] b = sequence(name, "B");
         try (LoadedModel m = LoadedModel.open(model(name), "tornado")) {
-            Transformer t = m.transformer();
+            ForwardDriver t = m.forward();
             int layers = m.config().numLayers();
             CaptureRequest req = new CaptureRequest(IntStream.rangeClosed(0, layers).toArray(),
                     new Pooling[]{Pooling.ALL, Pooling.LAST, Pooling.MEAN}, true, CaptureRequest.Logits.ALL);
-            List<SequenceOutput> batched = t.forward(List.of(b, a, b), req, null);
-            SequenceOutput soloA = t.forward(List.of(a), req, null).getFirst();
-            SequenceOutput soloB = t.forward(List.of(b), req, null).getFirst();
+            List<SequenceOutput> batched = t.run(List.of(b, a, b), req);
+            SequenceOutput soloA = t.run(List.of(a), req).getFirst();
+            SequenceOutput soloB = t.run(List.of(b), req).getFirst();
             for (int i = 0; i < 3; i++) {
                 SequenceOutput solo = i == 1 ? soloA : soloB;
                 for (Pooling p : Pooling.values()) {
@@ -163,26 +166,27 @@ class TornadoForwardTest {
 
             // K candidates forked from one prompt, decoding together in one step, against each run alone
             int prefix = 6;
-            int prompt = t.cache().newSequence();
-            t.forwardInto(List.of(Arrays.copyOf(b, prefix)), new int[]{prompt}, CaptureRequest.of(new int[]{layers}, Pooling.LAST), null);
-            int[] forks = {t.cache().fork(prompt, prefix), t.cache().fork(prompt, prefix), t.cache().fork(prompt, prefix)};
+            StepOutput together;
             int[] next = {b[prefix], a[0], b[prefix + 1]};
-            StepOutput together = t.step(new Step(next, forks, new int[]{prefix, prefix, prefix}),
-                    new int[]{layers}, new int[]{0, 1, 2}, false, new int[]{0, 1, 2});
+            try (KvSequence prompt = t.cache().open()) {
+                t.append(List.of(Arrays.copyOf(b, prefix)), List.of(prompt), CaptureRequest.of(new int[]{layers}, Pooling.LAST));
+                try (KvSequences forks = prompt.forks(prefix, 3)) {
+                    int[] ids = forks.stream().mapToInt(KvSequence::id).toArray();
+                    together = t.step(StepRequest.logits(new Step(next, ids, new int[]{prefix, prefix, prefix}), 0, 1, 2)
+                            .capturing(new int[]{layers}, new int[]{0, 1, 2}));
+                }
+            }
             int vocab = m.config().vocabSize();
             for (int i = 0; i < 3; i++) {
                 int[] alone = Arrays.copyOf(b, prefix + 1);
                 alone[prefix] = next[i];
-                SequenceOutput ref = t.forward(List.of(alone), CaptureRequest.of(new int[]{layers}, Pooling.LAST), null).getFirst();
-                float[] expectedLogits = t.forward(List.of(alone), new CaptureRequest(new int[0], new Pooling[]{Pooling.LAST}, false,
-                        CaptureRequest.Logits.LAST), null).getFirst().logits();
+                SequenceOutput ref = t.run(List.of(alone), CaptureRequest.of(new int[]{layers}, Pooling.LAST)).getFirst();
+                float[] expectedLogits = t.run(List.of(alone), CaptureRequest.lastLogits()).getFirst().logits();
                 check(name + " fork " + i + " logits", Arrays.copyOfRange(together.logits(), i * vocab, (i + 1) * vocab), expectedLogits, TOLERANCE);
                 int d = m.config().hiddenSize();
                 check(name + " fork " + i + " norm", Arrays.copyOfRange(together.hidden().get(layers), i * d, (i + 1) * d),
                         ref.hidden(layers, Pooling.LAST), TOLERANCE);
             }
-            for (int f : forks) t.cache().release(f);
-            t.cache().release(prompt);
         }
     }
 
@@ -199,15 +203,15 @@ class TornadoForwardTest {
             int layers = cpu.config().numLayers();
             for (String seq : List.of("A", "B")) {
                 int[] input = sequence(name, seq);
-                SequenceOutput e = cpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
-                SequenceOutput a = gpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
+                SequenceOutput e = cpu.forward().run(List.of(input), everything(layers)).getFirst();
+                SequenceOutput a = gpu.forward().run(List.of(input), everything(layers)).getFirst();
                 for (int k = 0; k <= layers; k++) {
                     check(name + " raw16 " + seq + " hidden_states." + k, a.hidden(k, Pooling.ALL), e.hidden(k, Pooling.ALL), TOLERANCE);
                 }
                 check(name + " raw16 " + seq + " logits", a.logits(), e.logits(), TOLERANCE);
                 int[] reference = greedyReference(name, seq);
-                int[] expected = GreedyDecoder.continueGreedy(cpu.transformer(), input, reference.length, new int[0]);
-                assertArrayEquals(expected, GreedyDecoder.continueGreedy(gpu.transformer(), input, reference.length, new int[0]),
+                int[] expected = GreedyDecoder.continueGreedy(cpu.forward(), input, reference.length, new int[0]);
+                assertArrayEquals(expected, GreedyDecoder.continueGreedy(gpu.forward(), input, reference.length, new int[0]),
                         name + " raw16 " + seq + " greedy tokens vs CPU");
             }
         } finally {
@@ -230,8 +234,8 @@ class TornadoForwardTest {
             int layers = cpu.config().numLayers();
             int[] input = sequence(name, "B");
             assertTrue(input.length > 16, "a sequence long enough that two capture points overflow 32 rows");
-            SequenceOutput e = cpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
-            SequenceOutput a = gpu.transformer().forward(List.of(input), everything(layers), null).getFirst();
+            SequenceOutput e = cpu.forward().run(List.of(input), everything(layers)).getFirst();
+            SequenceOutput a = gpu.forward().run(List.of(input), everything(layers)).getFirst();
             for (int k = 0; k <= layers; k++) {
                 check(name + " split hidden_states." + k, a.hidden(k, Pooling.ALL), e.hidden(k, Pooling.ALL), TOLERANCE);
             }
@@ -239,8 +243,8 @@ class TornadoForwardTest {
             check(name + " split logits in chunks", a.logits(), e.logits(), TOLERANCE);
 
             CaptureRequest early = new CaptureRequest(new int[]{1}, new Pooling[]{Pooling.LAST, Pooling.MEAN}, false, CaptureRequest.Logits.NONE);
-            SequenceOutput eEarly = cpu.transformer().forward(List.of(input), early, null).getFirst();
-            SequenceOutput aEarly = gpu.transformer().forward(List.of(input), early, null).getFirst();
+            SequenceOutput eEarly = cpu.forward().run(List.of(input), early).getFirst();
+            SequenceOutput aEarly = gpu.forward().run(List.of(input), early).getFirst();
             for (Pooling p : early.poolings()) {
                 check(name + " stop at layer 1 " + p, aEarly.hidden(1, p), eEarly.hidden(1, p), TOLERANCE);
             }
@@ -249,10 +253,11 @@ class TornadoForwardTest {
             StepOutput[] outs = new StepOutput[2];
             LoadedModel[] both = {cpu, gpu};
             for (int i = 0; i < 2; i++) {
-                Transformer t = both[i].transformer();
-                int seq = t.cache().newSequence();
-                outs[i] = t.step(new Step(new int[]{input[0]}, new int[]{seq}, new int[]{0}), new int[]{0, layers}, new int[0], true, new int[]{0});
-                t.cache().release(seq);
+                ForwardDriver t = both[i].forward();
+                try (KvSequence seq = t.cache().open()) {
+                    outs[i] = t.step(new StepRequest(new Step(new int[]{input[0]}, new int[]{seq.id()}, new int[]{0}), new int[]{0, layers},
+                            new int[0], true, new int[]{0}));
+                }
             }
             assertEquals(outs[0].hidden().keySet(), outs[1].hidden().keySet(), name + " captured indices for no rows");
             for (int k : outs[1].hidden().keySet()) assertEquals(0, outs[1].hidden().get(k).length);
@@ -274,14 +279,14 @@ class TornadoForwardTest {
         System.setProperty(TornadoSettings.PREFIX + "context", "64");
         try (LoadedModel cpu = LoadedModel.open(dir, "cpu"); LoadedModel gpu = LoadedModel.open(dir, "tornado")) {
             int[] input = {5, 17, 250, 3, 99, 1, 42};
-            SequenceOutput e = cpu.transformer().forward(List.of(input), everything(24), null).getFirst();
-            SequenceOutput a = gpu.transformer().forward(List.of(input), everything(24), null).getFirst();
+            SequenceOutput e = cpu.forward().run(List.of(input), everything(24)).getFirst();
+            SequenceOutput a = gpu.forward().run(List.of(input), everything(24)).getFirst();
             for (int k = 0; k <= 24; k++) {
                 check("deep hidden_states." + k, a.hidden(k, Pooling.ALL), e.hidden(k, Pooling.ALL), TOLERANCE);
             }
             check("deep logits", a.logits(), e.logits(), TOLERANCE);
-            assertArrayEquals(GreedyDecoder.continueGreedy(cpu.transformer(), input, 8, new int[0]),
-                    GreedyDecoder.continueGreedy(gpu.transformer(), input, 8, new int[0]), "deep model greedy tokens vs CPU");
+            assertArrayEquals(GreedyDecoder.continueGreedy(cpu.forward(), input, 8, new int[0]),
+                    GreedyDecoder.continueGreedy(gpu.forward(), input, 8, new int[0]), "deep model greedy tokens vs CPU");
         } finally {
             System.clearProperty(TornadoSettings.PREFIX + "context");
         }

@@ -1,9 +1,11 @@
 package dev.srr.compute.tornado;
 
+import dev.srr.bench.tornado.ScorerCheck;
 import dev.srr.rank.FeatureList;
 import dev.srr.rank.Ranker;
 import dev.srr.rank.RankerConfig;
-import dev.srr.rank.Scorer;
+import dev.srr.compute.Backends;
+import dev.srr.compute.Scorer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +40,7 @@ class TornadoScorerTest {
         List<FeatureList> lists = ScorerCheck.randomLists(c.featureDim(), 40, 8, 6);
         String old = System.getProperty(TornadoScorer.MAX_ROWS);
         System.setProperty(TornadoScorer.MAX_ROWS, "20");
-        try (Scorer gpu = Scorer.create(cpu, "tornado")) {
+        try (Scorer gpu = Backends.scorer(cpu, "tornado")) {
             List<double[]> actual = gpu.scoreAll(lists);
             List<double[]> expected = cpu.scoreAll(lists);
             assertEquals(expected.size(), actual.size());
