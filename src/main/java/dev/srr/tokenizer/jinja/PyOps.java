@@ -386,6 +386,7 @@ final class PyOps {
     /** item in container. */
     static boolean contains(Object container, Object item) {
         switch (container) {
+            case null -> throw TemplateException.runtime("argument of type 'NoneType' is not iterable");
             case String s -> {
                 if (item instanceof Markup m) item = m.text();
                 if (!(item instanceof String sub)) {

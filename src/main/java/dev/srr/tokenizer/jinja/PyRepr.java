@@ -27,6 +27,7 @@ final class PyRepr {
     }
 
     private static void repr(StringBuilder sb, Object v) {
+        Limits.chars(sb.length());
         switch (v) {
             case null -> sb.append("None");
             case Boolean b -> sb.append(b ? "True" : "False");

@@ -18,9 +18,15 @@ public final class Template {
         this.body = body;
     }
 
-    /** Parses a template; a syntax error, an unknown tag, filter or test is a TemplateException of kind SYNTAX. */
+    /** Parses a template; a syntax error, an unknown tag, filter or test, or nesting deeper than the
+     * parser's stack, is a TemplateException of kind SYNTAX. */
     public static Template parse(String source) {
-        return new Template(Parser.parse(source));
+        try {
+            return new Template(Parser.parse(source));
+        } catch (StackOverflowError e) {
+            // Python's own recursion limit stops Jinja2's recursive-descent parser at a similar depth.
+            throw TemplateException.syntax(0, "the template nests too deeply to parse");
+        }
     }
 
     /**
