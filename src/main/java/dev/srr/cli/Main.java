@@ -30,6 +30,7 @@ import java.io.PrintWriter;
                 RespondCommand.class,
                 BenchCommand.class,
                 PullCommand.class,
+                ServeCommand.class,
         })
 public final class Main implements Runnable {
 
