@@ -31,6 +31,7 @@ import java.io.PrintWriter;
                 BenchCommand.class,
                 PullCommand.class,
                 ServeCommand.class,
+                ServeBenchCommand.class,
         })
 public final class Main implements Runnable {
 

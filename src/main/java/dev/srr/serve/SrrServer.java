@@ -144,6 +144,7 @@ public final class SrrServer implements AutoCloseable {
                 h.put("model", served.id());
                 h.put("queued", scheduler.queued());
                 h.put("active_sequences", scheduler.activeSequences());
+                h.put("max_batch_rows", metrics.maxDecodeRows());
                 HttpIo.json(ex, draining ? 503 : 200, h);
                 return "";
             }

@@ -1,0 +1,105 @@
+package dev.srr.cli;
+
+import dev.srr.SrrException;
+import dev.srr.bench.ProcessMemory;
+import dev.srr.bench.ServeLoad;
+import dev.srr.io.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench-serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Load-test a running srr serve: for each client count, that many concurrent clients send --requests chat "
+                + "completions in all; reports tokens/s, p50/p99 latency and the batch sizes the server reached, then the ratio of "
+                + "the largest client count's throughput to one client's. With --pid, a last phase sends --memory-requests short "
+                + "requests (after 100 to warm up) and reports the server's resident memory before and after (each after a GC via jcmd, when it "
+                + "is on PATH).",
+                "One JSON object per phase on stdout. scripts/bench-serve starts a server on loopback and runs this."})
+public final class ServeBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "URL", description = "The server, e.g. http://127.0.0.1:8080.")
+    URI url;
+
+    @Option(names = "--clients", split = ",", defaultValue = "1,4,16", description = "Concurrent clients per phase (default: ${DEFAULT-VALUE}).")
+    List<Integer> clients;
+
+    @Option(names = "--requests", defaultValue = "32", description = "Requests per phase (default: ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--max-tokens", defaultValue = "32", description = "max_tokens of each request (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--k", defaultValue = "1", description = "Candidates per request (srr.k; default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--prompt", defaultValue = "Write a short poem about the sea.", description = "The user message.")
+    String prompt;
+
+    @Option(names = "--pid", description = "The server's process id, for the memory phase (Linux /proc).")
+    String pid;
+
+    @Option(names = "--memory-requests", defaultValue = "1000", description = "Requests of the memory phase (default: ${DEFAULT-VALUE}).")
+    int memoryRequests;
+
+    @Override
+    public Integer call() throws Exception {
+        if (requests < 1 || maxTokens < 1 || k < 1 || memoryRequests < 1) {
+            throw new SrrException("--requests, --max-tokens, --k and --memory-requests must be at least 1");
+        }
+        for (int c : clients) if (c < 1) throw new SrrException("--clients must be positive, got " + c);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ServeLoad load = new ServeLoad(url);
+        load.phase(1, 2, 4, k, prompt); // warm up the JIT and the server's buffers
+        List<Map<String, Object>> phases = new ArrayList<>();
+        for (int c : clients) {
+            err.println("bench-serve: " + c + " client(s), " + requests + " requests of max_tokens " + maxTokens + ", K = " + k);
+            Map<String, Object> p = load.phase(c, requests, maxTokens, k, prompt);
+            phases.add(p);
+            out.println(Json.write(p));
+            out.flush();
+        }
+        if (phases.size() > 1) {
+            double first = ((Number) phases.getFirst().get("tokens_per_s")).doubleValue();
+            double last = ((Number) phases.getLast().get("tokens_per_s")).doubleValue();
+            out.println(Json.write(Map.of("throughput_ratio", Math.round(last / first * 100) / 100.0,
+                    "of_clients", phases.getLast().get("clients"), "to_clients", phases.getFirst().get("clients"))));
+        }
+        if (pid != null) {
+            err.println("bench-serve: memory phase, " + memoryRequests + " requests of max_tokens 4 from 16 clients");
+            load.phase(16, Math.min(100, memoryRequests), 4, k, prompt); // the server's pools and JIT reach their steady size first
+            long before = rssAfterGc(err);
+            Map<String, Object> p = load.phase(16, memoryRequests, 4, k, prompt);
+            long after = rssAfterGc(err);
+            Map<String, Object> m = new LinkedHashMap<>(p);
+            m.put("rss_before_kib", before);
+            m.put("rss_after_kib", after);
+            m.put("rss_growth_kib", after - before);
+            out.println(Json.write(m));
+        }
+        return 0;
+    }
+
+    private long rssAfterGc(PrintWriter err) throws InterruptedException {
+        try {
+            new ProcessBuilder("jcmd", pid, "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (java.io.IOException e) {
+            err.println("bench-serve: no jcmd on PATH; resident memory without a GC first");
+        }
+        Long rss = ProcessMemory.snapshot(pid).get("VmRSS");
+        if (rss == null) throw new SrrException("no /proc/" + pid + "/status: is the server running here?");
+        return rss;
+    }
+}
