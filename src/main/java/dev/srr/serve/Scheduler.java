@@ -210,8 +210,13 @@ public final class Scheduler implements AutoCloseable {
         synchronized (this) {
             for (Job<?> j : waiting) j.ticket.future.completeExceptionally(new CancellationException("the server stopped"));
             waiting.clear();
+            for (Task<?> t : tasks) t.future().completeExceptionally(new CancellationException("the server stopped"));
+            tasks.clear();
         }
-        for (Job<?> j : active) end(j);
+        for (Job<?> j : active) {
+            end(j);
+            j.ticket.future.completeExceptionally(new CancellationException("the server stopped"));
+        }
         active.clear();
     }
 
