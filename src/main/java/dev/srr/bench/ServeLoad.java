@@ -26,23 +26,41 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServeLoad {
     private final URI base;
+    private final String pid;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    /** @param base the server, e.g. http://127.0.0.1:8080 */
-    public ServeLoad(URI base) {
+    /**
+     * @param base the server, e.g. http://127.0.0.1:8080
+     * @param pid  the server's process id, to report tokens per CPU-second of the server (Linux), or null
+     */
+    public ServeLoad(URI base, String pid) {
         this.base = base;
+        this.pid = pid;
+    }
+
+    /** User + system CPU seconds of the server process so far, from /proc/PID/stat; NaN when unknown. */
+    double serverCpuSeconds() {
+        if (pid == null) return Double.NaN;
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in USER_HZ (100 on Linux)
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /**
      * One phase. Request i asks with seed i, temperature 0.7 and the given K.
      *
      * @return clients, requests, wall_s, completion_tokens (answers), generated_tokens (all K candidates),
-     * tokens_per_s (generated / wall), p50_s, p99_s, mean_batch_rows (candidate rows per step in this phase),
+     * tokens_per_s (generated / wall), server_cpu_s and tokens_per_cpu_s (with a pid), p50_s, p99_s, mean_batch_rows (candidate rows per step in this phase),
      * max_batch_rows (since the server started)
      * @throws SrrException when a request fails
      */
     public Map<String, Object> phase(int clients, int requests, int maxTokens, int k, String prompt) throws Exception {
         double[] before = decodeRows();
+        double cpuBefore = serverCpuSeconds();
         AtomicInteger next = new AtomicInteger();
         double[] latency = new double[requests];
         long[] completion = new long[requests];
@@ -77,6 +95,7 @@ public final class ServeLoad {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         double[] after = decodeRows();
+        double cpu = serverCpuSeconds() - cpuBefore;
         double[] sorted = latency.clone();
         Arrays.sort(sorted);
         long gen = Arrays.stream(generated).sum();
@@ -90,6 +109,10 @@ public final class ServeLoad {
         out.put("generated_tokens", gen);
         out.put("tokens_per_s", round(gen / wall));
         out.put("requests_per_s", round(requests / wall));
+        if (!Double.isNaN(cpu)) {
+            out.put("server_cpu_s", round(cpu));
+            out.put("tokens_per_cpu_s", round(gen / cpu));
+        }
         out.put("p50_s", round(percentile(sorted, 0.50)));
         out.put("p99_s", round(percentile(sorted, 0.99)));
         double steps = after[1] - before[1];

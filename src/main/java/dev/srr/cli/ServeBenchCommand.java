@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 + "the largest client count's throughput to one client's. With --pid, a last phase sends --memory-requests short "
                 + "requests (after 100 to warm up) and reports the server's resident memory before and after (each after a GC via jcmd, when it "
                 + "is on PATH).",
-                "One JSON object per phase on stdout. scripts/bench-serve starts a server on loopback and runs this."})
+                "With --pid, phases also report the server's CPU seconds and tokens per CPU-second, which hold still when other "
+                        + "programs share the machine. One JSON object per phase on stdout. scripts/bench-serve starts a server on loopback and runs this."})
 public final class ServeBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,7 +62,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
         for (int c : clients) if (c < 1) throw new SrrException("--clients must be positive, got " + c);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ServeLoad load = new ServeLoad(url);
+        ServeLoad load = new ServeLoad(url, pid);
         load.phase(1, 2, 4, k, prompt); // warm up the JIT and the server's buffers
         List<Map<String, Object>> phases = new ArrayList<>();
         for (int c : clients) {
@@ -72,10 +73,12 @@ public final class ServeBenchCommand implements Callable<Integer> {
             out.flush();
         }
         if (phases.size() > 1) {
-            double first = ((Number) phases.getFirst().get("tokens_per_s")).doubleValue();
-            double last = ((Number) phases.getLast().get("tokens_per_s")).doubleValue();
-            out.println(Json.write(Map.of("throughput_ratio", Math.round(last / first * 100) / 100.0,
-                    "of_clients", phases.getLast().get("clients"), "to_clients", phases.getFirst().get("clients"))));
+            Map<String, Object> ratio = new LinkedHashMap<>();
+            ratio.put("of_clients", phases.getLast().get("clients"));
+            ratio.put("to_clients", phases.getFirst().get("clients"));
+            ratio.put("throughput_ratio", ratio(phases, "tokens_per_s"));
+            if (pid != null) ratio.put("per_cpu_s_ratio", ratio(phases, "tokens_per_cpu_s"));
+            out.println(Json.write(ratio));
         }
         if (pid != null) {
             err.println("bench-serve: memory phase, " + memoryRequests + " requests of max_tokens 4 from 16 clients");
@@ -90,6 +93,12 @@ public final class ServeBenchCommand implements Callable<Integer> {
             out.println(Json.write(m));
         }
         return 0;
+    }
+
+    private static double ratio(List<Map<String, Object>> phases, String key) {
+        double first = ((Number) phases.getFirst().get(key)).doubleValue();
+        double last = ((Number) phases.getLast().get(key)).doubleValue();
+        return Math.round(last / first * 100) / 100.0;
     }
 
     private long rssAfterGc(PrintWriter err) throws InterruptedException {

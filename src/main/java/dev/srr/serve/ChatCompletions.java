@@ -133,7 +133,7 @@ final class ChatCompletions {
         OutputStream out = HttpIo.events(ex);
         try {
             HttpIo.event(out, chunk(id, created, plan, Map.of("role", "assistant", "content", ""), null));
-            StreamedText text = new StreamedText(served, plan.request.stop());
+            StreamedText text = new StreamedText(ids -> served.tokenizer().decode(ids, true), plan.request.stop());
             while (true) {
                 Object e = events.poll(limits.keepAliveMillis(), TimeUnit.MILLISECONDS);
                 if (e == null) {

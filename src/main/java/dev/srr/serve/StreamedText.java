@@ -1,5 +1,7 @@
 package dev.srr.serve;
 
+import dev.srr.engine.TokenTextDecoder;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,14 +11,15 @@ import java.util.List;
  * the finished one cuts off.
  */
 final class StreamedText {
-    private final ServedModel served;
+    private final TokenTextDecoder decoder;
     private final List<String> stops;
     private int[] ids = new int[64];
     private int count;
     private String sent = "";
 
-    StreamedText(ServedModel served, List<String> stops) {
-        this.served = served;
+    /** @param decoder the whole text of the ids so far (special tokens skipped) */
+    StreamedText(TokenTextDecoder decoder, List<String> stops) {
+        this.decoder = decoder;
         this.stops = stops;
     }
 
@@ -24,7 +27,7 @@ final class StreamedText {
     String add(int token) {
         if (count == ids.length) ids = Arrays.copyOf(ids, count * 2);
         ids[count++] = token;
-        String text = served.tokenizer().decode(Arrays.copyOf(ids, count), true);
+        String text = decoder.decode(Arrays.copyOf(ids, count));
         int end = text.length();
         while (end > 0 && text.charAt(end - 1) == '\uFFFD') end--;
         for (String s : stops) {
