@@ -51,13 +51,13 @@ public final class ServeBenchCommand implements Callable<Integer> {
     @Option(names = "--pid", description = "The server's process id, for the memory phase (Linux /proc).")
     String pid;
 
-    @Option(names = "--memory-requests", defaultValue = "1000", description = "Requests of the memory phase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--memory-requests", defaultValue = "1000", description = "Requests of the memory phase; 0 skips it (default: ${DEFAULT-VALUE}).")
     int memoryRequests;
 
     @Override
     public Integer call() throws Exception {
-        if (requests < 1 || maxTokens < 1 || k < 1 || memoryRequests < 1) {
-            throw new SrrException("--requests, --max-tokens, --k and --memory-requests must be at least 1");
+        if (requests < 1 || maxTokens < 1 || k < 1 || memoryRequests < 0) {
+            throw new SrrException("--requests, --max-tokens and --k must be at least 1, --memory-requests at least 0");
         }
         for (int c : clients) if (c < 1) throw new SrrException("--clients must be positive, got " + c);
         PrintWriter out = spec.commandLine().getOut();
@@ -80,7 +80,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
             if (pid != null) ratio.put("per_cpu_s_ratio", ratio(phases, "tokens_per_cpu_s"));
             out.println(Json.write(ratio));
         }
-        if (pid != null) {
+        if (pid != null && memoryRequests > 0) {
             err.println("bench-serve: memory phase, " + memoryRequests + " requests of max_tokens 4 from 16 clients");
             load.phase(16, Math.min(100, memoryRequests), 4, k, prompt); // the server's pools and JIT reach their steady size first
             long before = rssAfterGc(err);

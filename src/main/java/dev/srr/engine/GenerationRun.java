@@ -146,6 +146,7 @@ public final class GenerationRun implements AutoCloseable {
     /**
      * The distinct candidates in request order, duplicates (identical ids) folded into the first of them.
      *
+     * @param cpuNanos process CPU time the decode took, for the stats, or -1 when unknown (a shared batch cannot say)
      * @throws IllegalStateException before the run has {@link #finished}
      */
     public GenerationResult result(long cpuNanos) {
