@@ -208,6 +208,22 @@ class ServeHttpTest {
     }
 
     @Test
+    void aRequestLargerThanTheKvBudgetIsRefusedNamingMaxTokens() throws Exception {
+        // the stand-in model keeps 2 x 4 layers x 64 floats = 2 KiB per position: 256 KiB hold 128 positions
+        try (ServeFixture small = new ServeFixture(new ServeLimits(4, 4, BODY_LIMIT, 4000, 256 << 10, 64, 50), 1)) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(small.base() + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                            + "\"max_tokens\":200}")).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode e = assertError(r, 400, "max_tokens", null);
+            assertTrue(e.get("message").asText().contains("KV cache") && e.get("message").asText().contains("262144"), r.body());
+            HttpResponse<String> fits = http.send(HttpRequest.newBuilder(URI.create(small.base() + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                            + "\"max_tokens\":2,\"temperature\":0}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, fits.statusCode(), fits.body());
+        }
+    }
+
+    @Test
     void shutdownDrainsTheRunningStreamAndRefusesNewWork() throws Exception {
         ServeFixture own = fixture;
         fixture = new ServeFixture(new ServeLimits(4, 4, BODY_LIMIT, 4000, 1L << 30, 64, 50), 1);
