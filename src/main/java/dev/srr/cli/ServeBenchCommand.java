@@ -22,8 +22,8 @@ import java.util.concurrent.Callable;
         description = {"Load-test a running srr serve: for each client count, that many concurrent clients send --requests chat "
                 + "completions in all; reports tokens/s, p50/p99 latency and the batch sizes the server reached, then the ratio of "
                 + "the largest client count's throughput to one client's. With --pid, a last phase sends --memory-requests short "
-                + "requests (after 100 to warm up) and reports the server's resident memory before and after (each after a GC via jcmd, when it "
-                + "is on PATH).",
+                + "requests (after 100 to warm up) and reports the server's resident memory and Java heap in use before and after (each after a full "
+                + "GC via jcmd, when it is on PATH).",
                 "With --pid, phases also report the server's CPU seconds and tokens per CPU-second, which hold still when other "
                         + "programs share the machine. One JSON object per phase on stdout. scripts/bench-serve starts a server on loopback and runs this."})
 public final class ServeBenchCommand implements Callable<Integer> {
@@ -83,13 +83,18 @@ public final class ServeBenchCommand implements Callable<Integer> {
         if (pid != null && memoryRequests > 0) {
             err.println("bench-serve: memory phase, " + memoryRequests + " requests of max_tokens 4 from 16 clients");
             load.phase(16, Math.min(100, memoryRequests), 4, k, prompt); // the server's pools and JIT reach their steady size first
-            long before = rssAfterGc(err);
+            long[] before = afterGc(err);
             Map<String, Object> p = load.phase(16, memoryRequests, 4, k, prompt);
-            long after = rssAfterGc(err);
+            long[] after = afterGc(err);
             Map<String, Object> m = new LinkedHashMap<>(p);
-            m.put("rss_before_kib", before);
-            m.put("rss_after_kib", after);
-            m.put("rss_growth_kib", after - before);
+            m.put("rss_before_kib", before[0]);
+            m.put("rss_after_kib", after[0]);
+            m.put("rss_growth_kib", after[0] - before[0]);
+            if (before[1] >= 0 && after[1] >= 0) {
+                m.put("heap_used_before_kib", before[1]);
+                m.put("heap_used_after_kib", after[1]);
+                m.put("heap_growth_kib", after[1] - before[1]);
+            }
             out.println(Json.write(m));
         }
         return 0;
@@ -101,14 +106,25 @@ public final class ServeBenchCommand implements Callable<Integer> {
         return Math.round(last / first * 100) / 100.0;
     }
 
-    private long rssAfterGc(PrintWriter err) throws InterruptedException {
+    /** The server's resident memory and its Java heap in use (-1 when jcmd cannot say), in KiB, after a full GC. */
+    private long[] afterGc(PrintWriter err) throws InterruptedException {
+        long heap = -1;
         try {
-            new ProcessBuilder("jcmd", pid, "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            jcmd("GC.run");
+            java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+            if (used.find()) heap = Long.parseLong(used.group(1));
         } catch (java.io.IOException e) {
             err.println("bench-serve: no jcmd on PATH; resident memory without a GC first");
         }
         Long rss = ProcessMemory.snapshot(pid).get("VmRSS");
         if (rss == null) throw new SrrException("no /proc/" + pid + "/status: is the server running here?");
-        return rss;
+        return new long[]{rss, heap};
+    }
+
+    private String jcmd(String command) throws java.io.IOException, InterruptedException {
+        Process p = new ProcessBuilder("jcmd", pid, command).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        return text;
     }
 }
