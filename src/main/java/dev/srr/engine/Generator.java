@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Generates K candidates for one prompt ({@link GenerationRun}, stepped by a {@link DecodeBatch}): one prefill, then the K continuations fork the prompt's KV-cache
+ * Generates K candidates for one prompt: one prefill, then the K continuations fork the prompt's KV-cache
  * sequence and decode together, one row per unfinished candidate per step, so each step reads the weights once
- * for all of them. Every candidate samples with its own random stream derived from (seed, candidate index),
+ * for all of them. The state of one prompt's generation is a {@link GenerationRun}; {@link DecodeBatch} steps any
+ * number of runs together ({@link #generate} steps one to its end, a server keeps many). Every candidate samples with its own random stream derived from (seed, candidate index),
  * so its tokens do not depend on K, on the other candidates, or on threads.
  *
  * <p>Features: with a {@link FeatureCapture}, each step also keeps its rows' state at the feature layer. A

@@ -39,6 +39,9 @@ public final class SrrServer implements AutoCloseable {
     private final long created = System.currentTimeMillis() / 1000;
     private volatile boolean draining;
     private boolean closed;
+    /** Exchanges being handled; draining waits for them too, so a finished generation's answer is fully written. */
+    private final Object exchanges = new Object();
+    private int inFlight;
 
     /**
      * Binds and starts serving. Port 0 picks a free port ({@link #port()}).
@@ -77,6 +80,20 @@ public final class SrrServer implements AutoCloseable {
     }
 
     private void exchange(HttpExchange ex) {
+        synchronized (exchanges) {
+            inFlight++;
+        }
+        try {
+            handle(ex);
+        } finally {
+            synchronized (exchanges) {
+                inFlight--;
+                exchanges.notifyAll();
+            }
+        }
+    }
+
+    private void handle(HttpExchange ex) {
         long start = System.nanoTime();
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
@@ -224,8 +241,16 @@ public final class SrrServer implements AutoCloseable {
         closed = true;
         draining = true;
         boolean drained;
+        long end = System.currentTimeMillis() + drainMillis;
         try {
             drained = scheduler.drain(drainMillis);
+            synchronized (exchanges) {
+                while (drained && inFlight > 0) {
+                    long left = end - System.currentTimeMillis();
+                    if (left <= 0) drained = false;
+                    else exchanges.wait(left);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
