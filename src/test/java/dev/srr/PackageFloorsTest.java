@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class PackageFloorsTest {
     /** Top to bottom. rank is model-free: it stands below model, so it can use io, tensor and the root alone. */
-    static final List<String> FLOORS = List.of("cli", "hub", "bench", "respond", "eval", "features", "data", "engine", "compute",
+    static final List<String> FLOORS = List.of("cli", "serve", "hub", "bench", "respond", "eval", "features", "data", "engine", "compute",
             "tokenizer", "model", "rank", "io", "tensor");
     static final List<Path> ROOTS = List.of(Path.of("src/main/java"), Path.of("src/tornado/java"));
     private static final Pattern PACKAGE = Pattern.compile("^package dev\\.srr((?:\\.[a-z]\\w*)*);", Pattern.MULTILINE);

@@ -13,9 +13,14 @@ public final class ProcessMemory {
 
     /** kB values of VmHWM, VmRSS, RssAnon, RssFile; empty where /proc is not there. */
     public static Map<String, Long> snapshot() {
+        return snapshot("self");
+    }
+
+    /** The same for another process, by its id ("self" for this one). */
+    public static Map<String, Long> snapshot(String pid) {
         Map<String, Long> out = new LinkedHashMap<>();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
                 for (String key : new String[]{"VmHWM", "VmRSS", "RssAnon", "RssFile"}) {
                     if (line.startsWith(key + ":")) out.put(key, Long.parseLong(line.replaceAll("[^0-9]", "")));
                 }

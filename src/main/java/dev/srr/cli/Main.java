@@ -30,6 +30,8 @@ import java.io.PrintWriter;
                 RespondCommand.class,
                 BenchCommand.class,
                 PullCommand.class,
+                ServeCommand.class,
+                ServeBenchCommand.class,
         })
 public final class Main implements Runnable {
 

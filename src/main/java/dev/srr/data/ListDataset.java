@@ -89,8 +89,13 @@ public final class ListDataset {
         }
     }
 
-    /** Parses one JSONL line; {@code file} and {@code line} only name the place in errors. */
-    static SafetyList parse(String text, String file, int line) {
+    /**
+     * Parses one list (a JSONL line, or a request body holding one list); {@code file} and {@code line} only name the
+     * place in errors.
+     *
+     * @throws SrrException naming the place and the field when the text is not a list
+     */
+    public static SafetyList parse(String text, String file, int line) {
         String where = file + ":" + line;
         JsonNode node = Json.parse(text, where);
         if (!node.isObject()) throw new SrrException(where + ": a list must be a JSON object");

@@ -62,9 +62,23 @@ public final class Responder implements AutoCloseable {
         }
     }
 
+    /** K candidates of {@code prompt}, chosen by the ranker from the features captured while they were generated. */
     public Response respond(int[] prompt, GenerationOptions options, TokenListener listener) {
-        GenerationResult result = Generator.of(model.forward(), tokenizer).generate(prompt, options, FeatureCapture.at(spec.layer()),
+        GenerationResult result = Generator.of(model.forward(), tokenizer).generate(prompt, options, capture(),
                 listener == null ? TokenListener.NONE : listener);
+        return choose(result);
+    }
+
+    /** What generation must capture for {@link #choose}: the ranker's {@code hidden_states} layer. */
+    public FeatureCapture capture() {
+        return FeatureCapture.at(spec.layer());
+    }
+
+    /**
+     * Scores the candidates of a generation that captured {@link #capture()} (however it was driven: alone, or in a
+     * server's batch) and picks the best. Runs the model only for a ranker that reads standalone-encoded candidates.
+     */
+    public Response choose(GenerationResult result) {
         List<GeneratedCandidate> cands = result.candidates();
         float[][] vectors = new float[cands.size()][];
         if (spec.encode() == EncodeMode.STANDALONE) {
