@@ -150,10 +150,15 @@ class HubPullTest {
         List<FakeHub.Request> gets = cdnGets();
         assertEquals(2, gets.size(), gets.toString());
         assertNull(gets.get(0).range());
-        assertEquals("bytes=100000-", gets.get(1).range());
+        // The server sent 100,000 bytes before dropping the connection; how many reached the client before the
+        // reset depends on the machine's load, and the resume must start exactly there.
+        String range = gets.get(1).range();
+        assertTrue(range != null && range.matches("bytes=\\d+-"), range);
+        long resumedAt = Long.parseLong(range.substring("bytes=".length(), range.length() - 1));
+        assertTrue(resumedAt > 0 && resumedAt <= 100_000, range);
         assertArrayEquals(weights(), Files.readAllBytes(r.local(WEIGHTS)));
         assertEquals(Files.size(TINY.resolve(WEIGHTS)), r.files().get(2).received(), "no byte fetched twice");
-        assertTrue(notes.stream().anyMatch(n -> n.contains("retrying from 100000 bytes")), notes.toString());
+        assertTrue(notes.stream().anyMatch(n -> n.contains("retrying from " + resumedAt + " bytes")), notes.toString());
     }
 
     @Test
