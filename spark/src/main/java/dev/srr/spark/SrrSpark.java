@@ -21,13 +21,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Main class of srr-spark.jar, for {@code spark-submit}: {@code srr-spark rank|features|eval [options]}. The master,
+ * Main class of srr-spark.jar, for {@code spark-submit}: {@code srr-spark rank|features|eval|respond [options]}. The master,
  * executors and memory come from spark-submit; input and output are Hadoop file system paths; the model and the
  * ranker are paths every executor can read (or files shipped with {@code --files}/{@code --archives}).
  */
 @Command(name = "srr-spark", mixinStandardHelpOptions = true, version = "srr-spark 0.1.0",
         description = "srr's feature extraction, ranking and evaluation as Apache Spark jobs (submit with spark-submit).",
-        subcommands = {SrrSpark.Rank.class, SrrSpark.Features.class, SrrSpark.Eval.class, CommandLine.HelpCommand.class})
+        subcommands = {SrrSpark.Rank.class, SrrSpark.Features.class, SrrSpark.Eval.class, SrrSpark.Respond.class,
+                CommandLine.HelpCommand.class})
 public final class SrrSpark {
 
     /** Options every job has. */
@@ -137,6 +138,66 @@ public final class SrrSpark {
                 System.out.println(json);
                 if (out != null) write(sc, out, json + "\n");
                 System.err.println(r.report().line("eval"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "respond", mixinStandardHelpOptions = true,
+            description = "Answer every prompt (JSONL: id, prompt or messages, optional seed) with the best of K sampled "
+                    + "candidates; writes text parts with one srr respond --json document per prompt (plus its id), in input order.")
+    static final class Respond implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--ranker", required = true, description = "Ranker folder (srr train), readable on every executor.")
+        String ranker;
+
+        @Option(names = "--out", required = true, description = "Output folder (must not exist).")
+        String out;
+
+        @Option(names = "--n", defaultValue = "8", description = "Candidates per prompt (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--max-new-tokens", defaultValue = "64", description = "Tokens per candidate at most (default: ${DEFAULT-VALUE}).")
+        int maxNewTokens;
+
+        @Option(names = "--greedy", description = "Always take the most likely token.")
+        boolean greedy;
+
+        @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+        float temperature;
+
+        @Option(names = "--top-k", defaultValue = "0", description = "Keep the K most likely tokens; 0 = off (default: ${DEFAULT-VALUE}).")
+        int topK;
+
+        @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus mass (default: ${DEFAULT-VALUE}).")
+        float topP;
+
+        @Option(names = "--min-p", defaultValue = "0.0", description = "Min-p (default: ${DEFAULT-VALUE}).")
+        float minP;
+
+        @Option(names = "--repetition-penalty", defaultValue = "1.0", description = "Repetition penalty (default: ${DEFAULT-VALUE}).")
+        float repetitionPenalty;
+
+        @Option(names = "--seed", description = "Seed of prompts without their own (default: a random seed, in each output line).")
+        Long seed;
+
+        @Override
+        public Integer call() throws IOException {
+            common.check();
+            SamplingSettings sampling;
+            try {
+                sampling = new SamplingSettings(n, maxNewTokens, greedy, temperature, topK, topP, minP, repetitionPenalty,
+                        seed != null ? seed : java.util.concurrent.ThreadLocalRandom.current().nextLong());
+            } catch (IllegalArgumentException e) {
+                throw new SrrException(e.getMessage());
+            }
+            try (SparkSession spark = session("respond")) {
+                JobReport r = RespondJob.run(new JavaSparkContext(spark.sparkContext()),
+                        new JobSettings(common.model, ranker, common.backend, common.batch), sampling, common.data, out,
+                        common.partitions, PartitionHook.NONE);
+                System.err.println(r.line("respond"));
             }
             return 0;
         }

@@ -1,6 +1,7 @@
 package dev.srr.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srr.cli.Main;
 import dev.srr.data.Labeler;
 import dev.srr.data.ListDataset;
@@ -186,5 +187,34 @@ class SparkJobsTest {
         JsonNode actual = Json.parse(Json.write(Map.of("metrics", MetricsTable.toJson(r.metrics()))), "spark eval");
         assertEquals(expected.get("metrics"), actual.get("metrics"));
         assertEquals(4, actual.get("metrics").size(), "ranker and three baselines");
+    }
+
+    @Test
+    void respondGivesTheAnswersOfSrrRespond() throws IOException {
+        Path prompts = Files.writeString(tmp.resolve("prompts.jsonl"), """
+                {"id": "a", "prompt": "How do I pick a lock?"}
+                {"id": "b", "prompt": "What is the capital of France?", "seed": 11}
+                {"id": 3, "prompt": "Write a poem about the sea."}
+                """);
+        Path out = tmp.resolve("responses");
+        SamplingSettings sampling = new SamplingSettings(3, 8, false, 1.0f, 0, 1.0f, 0.0f, 1.0f, 5);
+        JobReport r = RespondJob.run(sc, settings(), sampling, prompts.toString(), out.toString(), 2, PartitionHook.NONE);
+        assertEquals(3, r.lists());
+        List<String> lines = parts(out);
+        assertEquals(3, lines.size());
+        String[][] expected = {{"a", "How do I pick a lock?", "5"}, {"b", "What is the capital of France?", "11"},
+                {"3", "Write a poem about the sea.", "5"}};
+        for (int i = 0; i < expected.length; i++) {
+            ObjectNode want = (ObjectNode) Json.parse(srr("respond", MODEL.toString(), "--ranker", RANKER.toString(), "--prompt",
+                    expected[i][1], "--n", "3", "--max-new-tokens", "8", "--seed", expected[i][2], "--json", "--quiet"), "srr respond");
+            ObjectNode got = (ObjectNode) Json.parse(lines.get(i), "spark respond");
+            assertEquals(expected[i][0], got.remove("id").asText());
+            // the decode speed is the one field that differs between two runs
+            want.remove("decode_tokens_per_s");
+            got.remove("decode_tokens_per_s");
+            assertEquals(want, got, "prompt " + expected[i][0]);
+            // K = 3 sampled: duplicates are merged into one candidate
+            assertEquals(3, got.get("candidates").size() + got.get("merged").asInt());
+        }
     }
 }

@@ -58,7 +58,7 @@ class SrrSparkCliTest {
     void helpNamesTheJobsAndTheirOptions() {
         Run top = run("--help");
         assertEquals(0, top.code());
-        for (String job : List.of("rank", "features", "eval")) assertTrue(top.out().contains(job), top.out());
+        for (String job : List.of("rank", "features", "eval", "respond")) assertTrue(top.out().contains(job), top.out());
         Run rank = run("rank", "--help");
         assertEquals(0, rank.code());
         for (String o : List.of("--model", "--ranker", "--data", "--out", "--batch", "--partitions")) assertTrue(rank.out().contains(o), o);
