@@ -71,7 +71,7 @@ public final class SrrSpark {
             common.check();
             try (SparkSession spark = session("rank")) {
                 JobReport r = RankJob.run(new JavaSparkContext(spark.sparkContext()),
-                        new JobSettings(common.model, ranker, common.backend, common.batch), common.data, out, common.partitions,
+                        new JobSettings(absolute(common.model), absolute(ranker), common.backend, common.batch), common.data, out, common.partitions,
                         PartitionHook.NONE);
                 System.err.println(r.line("rank"));
             }
@@ -104,7 +104,7 @@ public final class SrrSpark {
             List<Pooling> pools = Arrays.stream(pool.split(",")).map(Pooling::parse).toList();
             EncodeMode mode = EncodeMode.parse(encode);
             try (SparkSession spark = session("features")) {
-                JobReport r = FeaturesJob.run(spark, new JobSettings(common.model, null, common.backend, common.batch), layers,
+                JobReport r = FeaturesJob.run(spark, new JobSettings(absolute(common.model), null, common.backend, common.batch), layers,
                         pools, mode, common.data, out, common.partitions, PartitionHook.NONE);
                 System.err.println(r.line("features"));
             }
@@ -131,7 +131,7 @@ public final class SrrSpark {
             try (SparkSession spark = session("eval")) {
                 JavaSparkContext sc = new JavaSparkContext(spark.sparkContext());
                 if (out != null) ListInput.requireNewOutput(sc, out);
-                JobSettings settings = new JobSettings(common.model, ranker, common.backend, common.batch);
+                JobSettings settings = new JobSettings(absolute(common.model), absolute(ranker), common.backend, common.batch);
                 EvalJob.Result r = EvalJob.run(sc, settings, common.data, common.partitions, PartitionHook.NONE);
                 FeatureSpec spec = FeatureSpec.of(ExecutorResources.ranker(ranker), ExecutorResources.local(ranker, "ranker"));
                 String json = EvalJob.json(r, ranker, spec, common.data);
@@ -195,12 +195,21 @@ public final class SrrSpark {
             }
             try (SparkSession spark = session("respond")) {
                 JobReport r = RespondJob.run(new JavaSparkContext(spark.sparkContext()),
-                        new JobSettings(common.model, ranker, common.backend, common.batch), sampling, common.data, out,
+                        new JobSettings(absolute(common.model), absolute(ranker), common.backend, common.batch), sampling, common.data, out,
                         common.partitions, PartitionHook.NONE);
                 System.err.println(r.line("respond"));
             }
             return 0;
         }
+    }
+
+    /**
+     * A model or ranker path as executors should see it: absolute when it exists here (executors run in other working
+     * folders), else unchanged (the name of a file shipped with --files, or a path only the executors have).
+     */
+    static String absolute(String path) {
+        java.nio.file.Path p = java.nio.file.Path.of(path);
+        return java.nio.file.Files.exists(p) ? p.toAbsolutePath().normalize().toString() : path;
     }
 
     private static SparkSession session(String job) {
