@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * ranker are paths every executor can read (or files shipped with {@code --files}/{@code --archives}).
  */
 @Command(name = "srr-spark", mixinStandardHelpOptions = true, version = "srr-spark 0.1.0",
-        description = "srr's feature extraction, ranking and evaluation as Apache Spark jobs (submit with spark-submit).",
+        description = "srr's feature extraction, ranking, evaluation and SRR answers as Apache Spark jobs (submit with spark-submit).",
         subcommands = {SrrSpark.Rank.class, SrrSpark.Features.class, SrrSpark.Eval.class, SrrSpark.Respond.class,
                 CommandLine.HelpCommand.class})
 public final class SrrSpark {
@@ -73,7 +73,7 @@ public final class SrrSpark {
                 JobReport r = RankJob.run(new JavaSparkContext(spark.sparkContext()),
                         new JobSettings(absolute(common.model), absolute(ranker), common.backend, common.batch), common.data, out, common.partitions,
                         PartitionHook.NONE);
-                System.err.println(r.line("rank"));
+                System.err.println(r.line("rank", "lists"));
             }
             return 0;
         }
@@ -106,7 +106,7 @@ public final class SrrSpark {
             try (SparkSession spark = session("features")) {
                 JobReport r = FeaturesJob.run(spark, new JobSettings(absolute(common.model), null, common.backend, common.batch), layers,
                         pools, mode, common.data, out, common.partitions, PartitionHook.NONE);
-                System.err.println(r.line("features"));
+                System.err.println(r.line("features", "lists"));
             }
             return 0;
         }
@@ -137,7 +137,7 @@ public final class SrrSpark {
                 String json = EvalJob.json(r, ranker, spec, common.data);
                 System.out.println(json);
                 if (out != null) write(sc, out, json + "\n");
-                System.err.println(r.report().line("eval"));
+                System.err.println(r.report().line("eval", "lists"));
             }
             return 0;
         }
@@ -197,7 +197,7 @@ public final class SrrSpark {
                 JobReport r = RespondJob.run(new JavaSparkContext(spark.sparkContext()),
                         new JobSettings(absolute(common.model), absolute(ranker), common.backend, common.batch), sampling, common.data, out,
                         common.partitions, PartitionHook.NONE);
-                System.err.println(r.line("respond"));
+                System.err.println(r.line("respond", "prompts"));
             }
             return 0;
         }
