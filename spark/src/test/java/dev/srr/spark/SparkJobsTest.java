@@ -217,4 +217,17 @@ class SparkJobsTest {
             assertEquals(3, got.get("candidates").size() + got.get("merged").asInt());
         }
     }
+
+    @Test
+    void everyTaskOfTheJvmSharesOneModel() {
+        String model = MODEL.toString();
+        // four tasks on two threads each ask for the model; a per-task load would give four instances
+        List<Integer> seen = sc.parallelize(List.of(1, 2, 3, 4), 4).mapPartitions(it -> {
+            ExecutorResources.Model m = ExecutorResources.model(model, "cpu", nanos -> { });
+            return List.of(System.identityHashCode(m.model)).iterator();
+        }).collect();
+        assertEquals(4, seen.size());
+        assertEquals(1, seen.stream().distinct().count(), "one model instance per JVM: " + seen);
+        assertEquals(seen.getFirst(), System.identityHashCode(ExecutorResources.model(model, "cpu", nanos -> { }).model));
+    }
 }
