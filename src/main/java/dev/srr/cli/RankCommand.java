@@ -74,12 +74,7 @@ public final class RankCommand implements Callable<Integer> {
             double[] s = scores.get(l);
             int[] order = RankingMetrics.order(s);
             if (json.on) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", list.id());
-                m.put("scores", s);
-                m.put("order", order);
-                m.put("chosen", order[0]);
-                out.println(Json.write(m));
+                out.println(jsonLine(list.id(), s));
             } else {
                 out.println(list.id());
                 for (int rank = 0; rank < order.length; rank++) {
@@ -90,6 +85,20 @@ public final class RankCommand implements Callable<Integer> {
         }
         if (set.missing() > 0 && !quiet.on) err.println("rank: " + set.missing() + " lists of " + data + " have no features and were skipped");
         return 0;
+    }
+
+    /**
+     * One list's line of {@code --json} output (also what the Spark rank job writes): the id, the scores in input
+     * order, the candidate indices from safest to least safe ({@link RankingMetrics#order}) and the chosen index.
+     */
+    public static String jsonLine(String id, double[] scores) {
+        int[] order = RankingMetrics.order(scores);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("scores", scores);
+        m.put("order", order);
+        m.put("chosen", order[0]);
+        return Json.write(m);
     }
 
     /** The text on one line, cut to a short prefix. */

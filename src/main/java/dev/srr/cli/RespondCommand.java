@@ -79,7 +79,12 @@ public final class RespondCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Map<String, Object> document(Responder.Response r, long seed) {
+    /**
+     * The {@code --json} document of one response (also what the Spark respond job writes per prompt): the chosen index
+     * and text, every candidate with its score, text, finish reason and token count, the seed, the feature layer and
+     * the decode speed (tokens per second, which alone varies between runs).
+     */
+    public static Map<String, Object> document(Responder.Response r, long seed) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("chosen", r.chosen());
         doc.put("response", r.best().text());

@@ -60,7 +60,7 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
                                         Long shuffle, Listener listener) {
         FeatureSet tested = shuffled(test.at(spec.layer(), spec.pooling(), labeler), shuffle);
         Map<String, List<double[]>> rankers = new LinkedHashMap<>();
-        rankers.put("srr (L" + spec.layer() + ", " + spec.pooling().label() + ")", ranker.scoreAll(tested.features()));
+        rankers.put(rankerName(spec), ranker.scoreAll(tested.features()));
         List<String> notes = new ArrayList<>();
         if (tested.missing() > 0) notes.add(tested.missing() + " lists of the data have no cached features and were left out");
         if (train == null) {
@@ -79,6 +79,11 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
             rankers.put(name, result.ranker().scoreAll(atLast.features()));
         }
         return of(tested.lists(), labeler, rankers, shuffle != null, notes);
+    }
+
+    /** The metrics row name of a ranker reading {@code spec}'s features, e.g. {@code srr (L8, last)}. */
+    public static String rankerName(FeatureSpec spec) {
+        return "srr (L" + spec.layer() + ", " + spec.pooling().label() + ")";
     }
 
     private static FeatureSet shuffled(FeatureSet set, Long seed) {
