@@ -55,16 +55,23 @@ public final class Responder implements AutoCloseable {
         return spec;
     }
 
-    /** The outcome: candidates in generation order, their scores, and the index of the chosen one. */
-    public record Response(GenerationResult generation, double[] scores, int chosen) {
+    /**
+     * The outcome: candidates in generation order, their scores, and the index of the chosen one.
+     *
+     * @param generationNanos wall time of the generation (prefill, decode and the feature capture inside it)
+     * @param rankingNanos    wall time after it: standalone re-encoding when the ranker wants it, and scoring
+     */
+    public record Response(GenerationResult generation, double[] scores, int chosen, long generationNanos, long rankingNanos) {
         public GeneratedCandidate best() {
             return generation.candidates().get(chosen);
         }
     }
 
     public Response respond(int[] prompt, GenerationOptions options, TokenListener listener) {
+        long start = System.nanoTime();
         GenerationResult result = Generator.of(model.forward(), tokenizer).generate(prompt, options, FeatureCapture.at(spec.layer()),
                 listener == null ? TokenListener.NONE : listener);
+        long generated = System.nanoTime();
         List<GeneratedCandidate> cands = result.candidates();
         float[][] vectors = new float[cands.size()][];
         if (spec.encode() == EncodeMode.STANDALONE) {
@@ -74,7 +81,7 @@ public final class Responder implements AutoCloseable {
             for (int i = 0; i < vectors.length; i++) vectors[i] = cands.get(i).state(spec.pooling());
         }
         double[] scores = scorer.score(new FeatureList("response", result.promptState(), vectors, new Boolean[vectors.length]));
-        return new Response(result, scores, RankingMetrics.top(scores));
+        return new Response(result, scores, RankingMetrics.top(scores), generated - start, System.nanoTime() - generated);
     }
 
     /** Scores of a list's own candidates (features extracted as for training), in list order: higher means safer. */
