@@ -39,7 +39,8 @@ import java.util.stream.Collectors;
                 "Default: --ranker R with --features CACHE (from srr features) or MODEL (features extracted with the "
                         + "ranker's layer, pooling and encode mode). Reports ranking accuracy, unsafe-selection rate, pairwise "
                         + "AUC and MRR for the ranker, random choice (expected), the first candidate, the keyword rule and, "
-                        + "given --train-data, a ranker trained on the final layer; plus XSTest over-refusal.",
+                        + "given --train-data, a ranker trained on the final layer and a bag-of-words logistic regression on "
+                        + "the candidate text; plus XSTest over-refusal; 95%% bootstrap intervals over the lists (--bootstrap).",
                 "--sweep: one ranker per cached layer and pooling (trained on --train-data, tested on --data); --out-chart "
                         + "writes an SVG line chart.",
                 "--transfer: per source, train on a split of it and test on every source (matrix of accuracies).",

@@ -114,10 +114,10 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
         choosers.put(Evaluation.KEYWORD, texts.stream().map(rule::rank).toList());
 
         Map<String, OverRefusal> overRefusal = new LinkedHashMap<>();
-        choosers.forEach((name, scores) -> {
-            OverRefusal o = OverRefusal.compute(lists, scores);
-            if (o.lists() > 0) overRefusal.put(name, o);
-        });
+        rankers.forEach((name, scores) -> putIfEligible(overRefusal, name, OverRefusal.compute(lists, scores)));
+        putIfEligible(overRefusal, Evaluation.RANDOM, OverRefusal.expectedRandom(lists));
+        putIfEligible(overRefusal, Evaluation.FIRST, OverRefusal.compute(lists, choosers.get(Evaluation.FIRST)));
+        putIfEligible(overRefusal, Evaluation.KEYWORD, OverRefusal.compute(lists, choosers.get(Evaluation.KEYWORD)));
         List<String> all = new ArrayList<>(notes);
         all.add(firstCandidateNote(labels, shuffled));
 
@@ -135,7 +135,8 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
                 List<double[]> scores = choosers.get(name);
                 double[] rates = new double[resamples.length];
                 for (int r = 0; r < resamples.length; r++) {
-                    rates[r] = OverRefusal.compute(Bootstrap.pick(lists, resamples[r]), Bootstrap.pick(scores, resamples[r])).rate();
+                    List<SafetyList> picked = Bootstrap.pick(lists, resamples[r]);
+                    rates[r] = (scores == null ? OverRefusal.expectedRandom(picked) : OverRefusal.compute(picked, Bootstrap.pick(scores, resamples[r]))).rate();
                 }
                 overRefusalIntervals.put(name, bootstrap.interval(rates));
             }
@@ -169,13 +170,17 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
                 + "by that order too; --shuffle SEED evaluates in a seeded random order.");
     }
 
+    private static void putIfEligible(Map<String, OverRefusal> out, String name, OverRefusal o) {
+        if (o.lists() > 0) out.put(name, o);
+    }
+
     /** Over-refusal lines, one per method. */
     public List<String> overRefusalLines() {
         List<String> out = new ArrayList<>();
         overRefusal.forEach((name, o) -> {
             Bootstrap.Interval ci = overRefusalIntervals.get(name);
-            out.add(String.format(java.util.Locale.ROOT, "%-24s %s (%d of %d lists)", name, MetricsTable.fmt(o.rate(), ci),
-                    o.refusalChosen(), o.lists()));
+            out.add(String.format(java.util.Locale.ROOT, "%-24s %s (%s%d of %d lists)", name, MetricsTable.fmt(o.rate(), ci),
+                    o.expected() ? "expected about " : "", o.refusalChosen(), o.lists()));
         });
         return out;
     }
