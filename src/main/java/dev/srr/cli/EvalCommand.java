@@ -206,7 +206,7 @@ public final class EvalCommand implements Callable<Integer> {
                             String.format(Locale.ROOT, " layer %d %s: accuracy %.3f", row.layer(), row.pooling().label(), row.test().accuracy())));
             progress.done();
             if (chart != null) {
-                AtomicFiles.writeString(chart, SweepChart.svg(result, "SRR test accuracy by layer: " + test.header().model()));
+                AtomicFiles.writeString(chart, SweepChart.svg(result, "SRR accuracy by layer on " + dataName().getFileName() + ": " + test.header().model()));
             }
             LayerSweep.Row best = result.best();
             if (bestOut != null) AtomicFiles.writeString(bestOut, best.layer() + " " + best.pooling().label() + "\n");
@@ -214,7 +214,10 @@ public final class EvalCommand implements Callable<Integer> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("mode", "sweep");
                 m.putAll(result.toJson());
-                m.put("best", Map.of("layer", best.layer(), "pooling", best.pooling().label()));
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("layer", best.layer());
+                b.put("pooling", best.pooling().label());
+                m.put("best", b);
                 m.put("chart", chart == null ? null : chart.toString());
                 out.println(Json.write(m));
             } else {

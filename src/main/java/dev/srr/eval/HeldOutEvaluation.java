@@ -192,7 +192,11 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
             Map<String, Object> ci = new LinkedHashMap<>();
             intervals.forEach((k, v) -> ci.put(k, v.toJson()));
             m.put("ci", ci);
-            m.put("bootstrap", Map.of("replicates", bootstrap.replicates(), "seed", bootstrap.seed(), "level", bootstrap.level()));
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("replicates", bootstrap.replicates());
+            b.put("seed", bootstrap.seed());
+            b.put("level", bootstrap.level());
+            m.put("bootstrap", b);
         }
         Map<String, Object> o = new LinkedHashMap<>();
         overRefusal.forEach((k, v) -> {
