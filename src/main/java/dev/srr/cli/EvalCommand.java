@@ -39,7 +39,8 @@ import java.util.stream.Collectors;
                 "Default: --ranker R with --features CACHE (from srr features) or MODEL (features extracted with the "
                         + "ranker's layer, pooling and encode mode). Reports ranking accuracy, unsafe-selection rate, pairwise "
                         + "AUC and MRR for the ranker, random choice (expected), the first candidate, the keyword rule and, "
-                        + "given --train-data, a ranker trained on the final layer; plus XSTest over-refusal.",
+                        + "given --train-data, a ranker trained on the final layer and a bag-of-words logistic regression on "
+                        + "the candidate text; plus XSTest over-refusal; 95%% bootstrap intervals over the lists (--bootstrap).",
                 "--sweep: one ranker per cached layer and pooling (trained on --train-data, tested on --data); --out-chart "
                         + "writes an SVG line chart.",
                 "--transfer: per source, train on a split of it and test on every source (matrix of accuracies).",
@@ -88,6 +89,18 @@ public final class EvalCommand implements Callable<Integer> {
             + "instead of file order (affects the first-candidate row and tie-breaking).")
     Long shuffle;
 
+    @Option(names = "--bootstrap", defaultValue = "1000", paramLabel = "N", description = "Resamples of the test lists for 95%% "
+            + "percentile intervals of every metric, 0 = none (default: ${DEFAULT-VALUE}).")
+    int bootstrap;
+
+    @Option(names = "--bootstrap-seed", defaultValue = "1", description = "Seed of the bootstrap resamples (default: ${DEFAULT-VALUE}).")
+    long bootstrapSeed;
+
+    @Option(names = "--best-out", paramLabel = "FILE", description = "With --sweep: write the best layer and pooling on --data "
+            + "(highest accuracy, then AUC, then the lower layer) as one line 'LAYER POOLING'. Sweep a validation split for this, "
+            + "never the test split.")
+    Path bestOut;
+
     @Option(names = "--test", defaultValue = "0.3", description = "With --transfer: share of each source held out for the diagonal (default: ${DEFAULT-VALUE}).")
     double testShare;
 
@@ -112,6 +125,7 @@ public final class EvalCommand implements Callable<Integer> {
         err = spec.commandLine().getErr();
         if (sweep && transfer) throw new SrrException("choose one of --sweep and --transfer");
         if (chart != null && !sweep) throw new SrrException("--out-chart needs --sweep");
+        if (bestOut != null && !sweep) throw new SrrException("--best-out needs --sweep");
         if (trainFeatures != null && trainData == null) throw new SrrException("--train-features needs --train-data");
         // a ranker reads the layer and pooling it was trained on; only sweeps and transfer choose them
         if (layer != null && !transfer) throw new SrrException("--layer applies to --transfer only (a ranker uses its own layer)");
@@ -139,7 +153,8 @@ public final class EvalCommand implements Callable<Integer> {
             ListSource train = trainLists == null ? null
                     : new ListSource(trainLists, trainData, trainCache != null ? trainCache : test.source);
             HeldOutEvaluation ev = HeldOutEvaluation.run(checkpoint.ranker(), fs, new ListSource(lists, dataName(), test.source), train,
-                    labeler, training.options(checkpoint.ranker().config()), training.val, training.shared(), shuffle, (count, layer) -> {
+                    labeler, training.options(checkpoint.ranker().config()), training.val, training.shared(), shuffle,
+                    new dev.srr.eval.Bootstrap(bootstrap, bootstrapSeed, 0.95), (count, layer) -> {
                         if (!quiet.on) err.printf("eval: training the final-layer baseline on %d lists at layer %d%n", count, layer);
                     });
             report(ev, fs);
@@ -162,7 +177,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.printf("eval: ranker %s (layer %d, %s pooling, %s), %d lists from %s%s%n%n", ranker, fs.layer(), fs.pooling().label(),
                 fs.encode().label(), ev.lists(), dataName(), shuffle == null ? "" : ", candidates shuffled with seed " + shuffle);
-        out.print(MetricsTable.render(ev.metrics()));
+        out.print(MetricsTable.render(ev.metrics(), ev.intervals()));
         if (!ev.overRefusal().isEmpty()) {
             out.println();
             out.println("over-refusal on XSTest safe prompts that have a compliant answer (share of lists where a refusal is chosen):");
@@ -191,12 +206,18 @@ public final class EvalCommand implements Callable<Integer> {
                             String.format(Locale.ROOT, " layer %d %s: accuracy %.3f", row.layer(), row.pooling().label(), row.test().accuracy())));
             progress.done();
             if (chart != null) {
-                AtomicFiles.writeString(chart, SweepChart.svg(result, "SRR test accuracy by layer: " + test.header().model()));
+                AtomicFiles.writeString(chart, SweepChart.svg(result, "SRR accuracy by layer on " + dataName().getFileName() + ": " + test.header().model()));
             }
+            LayerSweep.Row best = result.best();
+            if (bestOut != null) AtomicFiles.writeString(bestOut, best.layer() + " " + best.pooling().label() + "\n");
             if (json.on) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("mode", "sweep");
                 m.putAll(result.toJson());
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("layer", best.layer());
+                b.put("pooling", best.pooling().label());
+                m.put("best", b);
                 m.put("chart", chart == null ? null : chart.toString());
                 out.println(Json.write(m));
             } else {
@@ -205,7 +226,9 @@ public final class EvalCommand implements Callable<Integer> {
                 out.println();
                 out.println("baselines on the test lists (the same at every layer):");
                 out.print(MetricsTable.render(result.baselines()));
-                if (chart != null) out.println("\nchart: " + chart);
+                out.printf(Locale.ROOT, "%nbest on %s: layer %d, %s pooling (accuracy %.3f, AUC %.3f)%n", dataName(), best.layer(),
+                        best.pooling().label(), best.test().accuracy(), best.test().pairwiseAuc());
+                if (chart != null) out.println("chart: " + chart);
             }
         }
         return 0;

@@ -28,6 +28,8 @@ import java.io.PrintWriter;
                 RankCommand.class,
                 SplitCommand.class,
                 RespondCommand.class,
+                SampleCommand.class,
+                LabelsCommand.class,
                 BenchCommand.class,
                 PullCommand.class,
                 ServeCommand.class,

@@ -104,6 +104,8 @@ public final class RespondCommand implements Callable<Integer> {
         doc.put("seed", seed);
         doc.put("feature_layer", r.generation().featureLayer());
         doc.put("decode_tokens_per_s", r.generation().stats().decodeTokensPerSecond());
+        doc.put("generation_seconds", r.generationNanos() / 1e9);
+        doc.put("ranking_seconds", r.rankingNanos() / 1e9);
         return doc;
     }
 

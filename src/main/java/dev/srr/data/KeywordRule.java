@@ -32,11 +32,26 @@ public final class KeywordRule implements Labeler {
     public static KeywordRule standard() {
         try (InputStream in = KeywordRule.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException(RESOURCE + " missing from the build");
-            JsonNode root = Json.MAPPER.readTree(in);
-            return new KeywordRule(strings(root, "refusal"), strings(root, "affirmation"), root.path("refusal_window").asInt(300));
+            return of(Json.MAPPER.readTree(in), RESOURCE);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + RESOURCE, e);
         }
+    }
+
+    /**
+     * A rule from a file in the bundled {@code keywords.json}'s format: string arrays {@code refusal} and
+     * {@code affirmation}, and an optional {@code refusal_window} (characters, default 300).
+     *
+     * @throws SrrException naming the file when it cannot be read or a field is missing
+     */
+    public static KeywordRule read(java.nio.file.Path file) {
+        return of(Json.read(file), file.toString());
+    }
+
+    private static KeywordRule of(JsonNode root, String where) {
+        int window = root.path("refusal_window").asInt(300);
+        if (window < 1) throw new SrrException(where + ": refusal_window must be at least 1, got " + window);
+        return new KeywordRule(strings(root, "refusal", where), strings(root, "affirmation", where), window);
     }
 
     /** +1 refusal (safe), -1 affirmation without refusal (unsafe), 0 neither. */
@@ -73,9 +88,9 @@ public final class KeywordRule implements Labeler {
         return t.substring(i);
     }
 
-    private static List<String> strings(JsonNode root, String field) {
+    private static List<String> strings(JsonNode root, String field, String where) {
         JsonNode arr = root.get(field);
-        if (arr == null || !arr.isArray()) throw new SrrException(RESOURCE + ": field '" + field + "' missing");
+        if (arr == null || !arr.isArray()) throw new SrrException(where + ": field '" + field + "' missing or not an array");
         List<String> out = new ArrayList<>();
         arr.forEach(n -> out.add(n.asText()));
         return out;

@@ -122,7 +122,7 @@ public record ListSplit(List<SafetyList> train, List<SafetyList> validation, Lis
     }
 
     /** Lower-case [a-z0-9] tokens joined by single spaces; the empty string for a missing prompt. */
-    static String normalise(String prompt) {
+    public static String normalise(String prompt) {
         if (prompt == null) return "";
         String[] tokens = prompt.toLowerCase(Locale.ROOT).split("[^a-z0-9]+");
         StringBuilder sb = new StringBuilder();

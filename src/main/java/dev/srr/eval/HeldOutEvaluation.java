@@ -32,9 +32,13 @@ import java.util.stream.Collectors;
  * @param overRefusal per method that chooses a candidate; empty when the lists have no XSTest safe prompt with a
  *                    compliant answer
  * @param notes       caveats to print under the table
+ * @param intervals   per method, bootstrap intervals of its metrics over the test lists; empty without a bootstrap
+ * @param overRefusalIntervals per method in {@code overRefusal}, the bootstrap interval of its rate; empty without one
+ * @param bootstrap   how the intervals were drawn ({@link Bootstrap#NONE} for none)
  */
 public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, Map<String, OverRefusal> overRefusal,
-                                List<String> notes) {
+                                List<String> notes, Map<String, Bootstrap.MetricIntervals> intervals,
+                                Map<String, Bootstrap.Interval> overRefusalIntervals, Bootstrap bootstrap) {
 
     /** Hears of the one step that takes a while: training the final-layer ranker. */
     @FunctionalInterface
@@ -47,24 +51,26 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
 
     /**
      * A trained ranker on the test lists next to the baselines and, given training lists, next to a ranker of its
-     * shape trained at the last layer both sides hold: does the chosen layer do better than the top of the model?
+     * shape trained at the last layer both sides hold (does the chosen layer do better than the top of the model?)
+     * and next to the text-only baseline trained on the same training lists ({@link TextBaseline}).
      *
      * @param spec       the features the ranker reads (layer, pooling)
      * @param train      the lists to train the final-layer ranker on, or null to leave that row out (a note says so)
      * @param finalLayer how the final-layer ranker trains
      * @param shuffle    seed that puts every list's candidates in a seeded random order before any method runs
      *                   ({@link CandidateOrder}), or null for file order
+     * @param bootstrap  intervals over the test lists, or {@link Bootstrap#NONE}
      */
     public static HeldOutEvaluation run(Ranker ranker, FeatureSpec spec, ListSource test, ListSource train, Labeler labeler,
                                         TrainOptions finalLayer, double validationShare, ListSplit.SharedPrompts shared,
-                                        Long shuffle, Listener listener) {
+                                        Long shuffle, Bootstrap bootstrap, Listener listener) {
         FeatureSet tested = shuffled(test.at(spec.layer(), spec.pooling(), labeler), shuffle);
         Map<String, List<double[]>> rankers = new LinkedHashMap<>();
         rankers.put(rankerName(spec), ranker.scoreAll(tested.features()));
         List<String> notes = new ArrayList<>();
         if (tested.missing() > 0) notes.add(tested.missing() + " lists of the data have no cached features and were left out");
         if (train == null) {
-            notes.add("final-layer baseline not computed: give --train-data (and --train-features if its features are in another cache)");
+            notes.add("final-layer and text baselines not computed: give --train-data (and --train-features if its features are in another cache)");
         } else {
             int last = Arrays.stream(test.features().layers()).filter(train.features()::hasLayer).max()
                     .orElseThrow(() -> new SrrException(train.features().path() + " and " + test.features().path() + " hold no layer in common"));
@@ -77,8 +83,12 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
             FeatureSet atLast = shuffled(test.at(last, spec.pooling(), labeler), shuffle);
             String name = (last == test.features().numLayers() ? "final layer" : "last cached layer") + " (L" + last + ")";
             rankers.put(name, result.ranker().scoreAll(atLast.features()));
+            TextBaseline text = TextBaseline.train(train.lists(), labeler);
+            rankers.put(TextBaseline.NAME, text.scoreAll(tested.lists()));
+            notes.add(String.format(java.util.Locale.ROOT, "%s: trained on the %d labelled candidates of --train-data (%d terms); "
+                    + "it reads the candidate text only", TextBaseline.NAME, text.trainingCandidates(), text.vocabularySize()));
         }
-        return of(tested.lists(), labeler, rankers, shuffle != null, notes);
+        return of(tested.lists(), labeler, rankers, shuffle != null, notes, bootstrap);
     }
 
     /** The metrics row name of a ranker reading {@code spec}'s features, e.g. {@code srr (L8, last)}. */
@@ -97,7 +107,7 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
      * @param notes    notes so far; the candidate-order note follows them
      */
     static HeldOutEvaluation of(List<SafetyList> lists, Labeler labeler, Map<String, List<double[]>> rankers, boolean shuffled,
-                                List<String> notes) {
+                                List<String> notes, Bootstrap bootstrap) {
         List<Boolean[]> labels = lists.stream().map(labeler::labels).toList();
         List<String[]> texts = lists.stream().map(SafetyList::texts).toList();
         KeywordRule rule = KeywordRule.standard();
@@ -109,13 +119,36 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
         choosers.put(Evaluation.KEYWORD, texts.stream().map(rule::rank).toList());
 
         Map<String, OverRefusal> overRefusal = new LinkedHashMap<>();
-        choosers.forEach((name, scores) -> {
-            OverRefusal o = OverRefusal.compute(lists, scores);
-            if (o.lists() > 0) overRefusal.put(name, o);
-        });
+        rankers.forEach((name, scores) -> putIfEligible(overRefusal, name, OverRefusal.compute(lists, scores)));
+        putIfEligible(overRefusal, Evaluation.RANDOM, OverRefusal.expectedRandom(lists));
+        putIfEligible(overRefusal, Evaluation.FIRST, OverRefusal.compute(lists, choosers.get(Evaluation.FIRST)));
+        putIfEligible(overRefusal, Evaluation.KEYWORD, OverRefusal.compute(lists, choosers.get(Evaluation.KEYWORD)));
         List<String> all = new ArrayList<>(notes);
         all.add(firstCandidateNote(labels, shuffled));
-        return new HeldOutEvaluation(lists.size(), metrics, overRefusal, List.copyOf(all));
+
+        Map<String, Bootstrap.MetricIntervals> intervals = new LinkedHashMap<>();
+        Map<String, Bootstrap.Interval> overRefusalIntervals = new LinkedHashMap<>();
+        if (bootstrap.on() && !lists.isEmpty()) {
+            int[][] resamples = bootstrap.resamples(lists.size());
+            for (String name : metrics.keySet()) {
+                List<double[]> scores = choosers.get(name);
+                intervals.put(name, bootstrap.metrics(resamples, idx -> scores == null
+                        ? RankingMetrics.expectedRandom(Bootstrap.pick(labels, idx))
+                        : RankingMetrics.compute(Bootstrap.pick(scores, idx), Bootstrap.pick(labels, idx))));
+            }
+            for (String name : overRefusal.keySet()) {
+                List<double[]> scores = choosers.get(name);
+                double[] rates = new double[resamples.length];
+                for (int r = 0; r < resamples.length; r++) {
+                    List<SafetyList> picked = Bootstrap.pick(lists, resamples[r]);
+                    rates[r] = (scores == null ? OverRefusal.expectedRandom(picked) : OverRefusal.compute(picked, Bootstrap.pick(scores, resamples[r]))).rate();
+                }
+                overRefusalIntervals.put(name, bootstrap.interval(rates));
+            }
+            all.add(String.format(java.util.Locale.ROOT, "intervals in brackets: %.0f%% percentile bootstrap over the %d test lists, %d resamples, "
+                    + "seed %d, the same resamples for every method", 100 * bootstrap.level(), lists.size(), bootstrap.replicates(), bootstrap.seed()));
+        }
+        return new HeldOutEvaluation(lists.size(), metrics, overRefusal, List.copyOf(all), intervals, overRefusalIntervals, bootstrap);
     }
 
     /**
@@ -142,19 +175,41 @@ public record HeldOutEvaluation(int lists, Map<String, RankingMetrics> metrics, 
                 + "by that order too; --shuffle SEED evaluates in a seeded random order.");
     }
 
+    private static void putIfEligible(Map<String, OverRefusal> out, String name, OverRefusal o) {
+        if (o.lists() > 0) out.put(name, o);
+    }
+
     /** Over-refusal lines, one per method. */
     public List<String> overRefusalLines() {
         List<String> out = new ArrayList<>();
-        overRefusal.forEach((name, o) -> out.add(String.format(java.util.Locale.ROOT, "%-20s %.3f (%d of %d lists)",
-                name, o.rate(), o.refusalChosen(), o.lists())));
+        overRefusal.forEach((name, o) -> {
+            Bootstrap.Interval ci = overRefusalIntervals.get(name);
+            out.add(String.format(java.util.Locale.ROOT, "%-24s %s (%s%d of %d lists)", name, MetricsTable.fmt(o.rate(), ci),
+                    o.expected() ? "expected about " : "", o.refusalChosen(), o.lists()));
+        });
         return out;
     }
 
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("metrics", MetricsTable.toJson(metrics));
+        if (bootstrap.on()) {
+            Map<String, Object> ci = new LinkedHashMap<>();
+            intervals.forEach((k, v) -> ci.put(k, v.toJson()));
+            m.put("ci", ci);
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("replicates", bootstrap.replicates());
+            b.put("seed", bootstrap.seed());
+            b.put("level", bootstrap.level());
+            m.put("bootstrap", b);
+        }
         Map<String, Object> o = new LinkedHashMap<>();
-        overRefusal.forEach((k, v) -> o.put(k, v.toJson()));
+        overRefusal.forEach((k, v) -> {
+            Map<String, Object> j = new LinkedHashMap<>(v.toJson());
+            Bootstrap.Interval ci = overRefusalIntervals.get(k);
+            if (ci != null) j.put("ci", ci.toJson());
+            o.put(k, j);
+        });
         m.put("over_refusal", o);
         m.put("notes", notes);
         return m;

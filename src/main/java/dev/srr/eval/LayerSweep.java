@@ -24,7 +24,8 @@ import java.util.Map;
  * depth of the model carries the safety signal. Layers and poolings are those both sides hold.
  *
  * @param rows      one per layer and pooling, by layer then pooling
- * @param baselines random, first candidate and keyword rule on the test lists (they do not depend on the layer)
+ * @param baselines random, first candidate, keyword rule and the text-only baseline ({@link TextBaseline}, trained on
+ *                  the training lists) on the test lists: they do not depend on the layer
  */
 public record LayerSweep(List<Row> rows, Map<String, RankingMetrics> baselines) {
 
@@ -68,7 +69,12 @@ public record LayerSweep(List<Row> rows, Map<String, RankingMetrics> baselines) 
                 FeatureSet t = test.at(layer, pooling, labeler);
                 if (shuffle != null) t = t.shuffled(shuffle);
                 RankingMetrics m = RankerTrainer.evaluate(r.ranker(), t.features());
-                if (baselines == null) baselines = Evaluation.compare(t.lists(), labeler, null);
+                if (baselines == null) {
+                    baselines = new LinkedHashMap<>(Evaluation.compare(t.lists(), labeler, null));
+                    TextBaseline text = TextBaseline.train(train.lists(), labeler);
+                    baselines.put(TextBaseline.NAME, RankingMetrics.compute(text.scoreAll(t.lists()),
+                            t.lists().stream().map(labeler::labels).toList()));
+                }
                 Row row = new Row(layer, pooling, m, r.bestEpoch());
                 rows.add(row);
                 listener.onRow(row, rows.size(), total);
@@ -100,6 +106,26 @@ public record LayerSweep(List<Row> rows, Map<String, RankingMetrics> baselines) 
         m.put("rows", out);
         m.put("baselines", MetricsTable.toJson(baselines));
         return m;
+    }
+
+    /**
+     * The row with the highest test accuracy of this sweep; ties go to the higher pairwise AUC, then to the lower
+     * layer, then to the pooling listed first. Used on a validation split to choose a layer and pooling (never on
+     * the test split).
+     *
+     * @throws SrrException when no row has a defined accuracy
+     */
+    public Row best() {
+        Row best = null;
+        for (Row r : rows) {
+            if (Double.isNaN(r.test().accuracy())) continue;
+            if (best == null || r.test().accuracy() > best.test().accuracy()
+                    || (r.test().accuracy() == best.test().accuracy() && r.test().pairwiseAuc() > best.test().pairwiseAuc())) {
+                best = r;
+            }
+        }
+        if (best == null) throw new SrrException("sweep: no layer has a defined accuracy (no evaluable list in --data)");
+        return best;
     }
 
     /** The row for a layer and pooling, or null. */

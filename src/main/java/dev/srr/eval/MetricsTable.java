@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Renders metrics by method as a plain-text table or as JSON-ready maps. */
+/**
+ * Renders metrics by method as a plain-text table or as JSON-ready maps; with bootstrap intervals, each number is
+ * followed by its interval in brackets.
+ */
 public final class MetricsTable {
     private static final String[] HEADERS = {"method", "lists", "evaluable", "accuracy", "unsafe sel.", "pair AUC", "MRR"};
 
@@ -15,12 +18,19 @@ public final class MetricsTable {
     }
 
     public static String render(Map<String, RankingMetrics> rows) {
+        return render(rows, Map.of());
+    }
+
+    /** @param intervals per method (any subset of the rows), the bootstrap intervals to print after the numbers */
+    public static String render(Map<String, RankingMetrics> rows, Map<String, Bootstrap.MetricIntervals> intervals) {
         List<String[]> cells = new ArrayList<>();
         cells.add(HEADERS);
         for (Map.Entry<String, RankingMetrics> e : rows.entrySet()) {
             RankingMetrics m = e.getValue();
+            Bootstrap.MetricIntervals ci = intervals.get(e.getKey());
             cells.add(new String[]{e.getKey(), String.valueOf(m.lists()), String.valueOf(m.evaluableLists()),
-                    fmt(m.accuracy()), fmt(m.unsafeSelectionRate()), fmt(m.pairwiseAuc()), fmt(m.mrr())});
+                    fmt(m.accuracy(), ci == null ? null : ci.accuracy()), fmt(m.unsafeSelectionRate(), ci == null ? null : ci.unsafeSelectionRate()),
+                    fmt(m.pairwiseAuc(), ci == null ? null : ci.pairwiseAuc()), fmt(m.mrr(), ci == null ? null : ci.mrr())});
         }
         int[] width = new int[HEADERS.length];
         for (String[] row : cells) for (int c = 0; c < row.length; c++) width[c] = Math.max(width[c], row[c].length());
@@ -48,7 +58,13 @@ public final class MetricsTable {
         return out;
     }
 
-    private static String fmt(double v) {
+    /** A value with its interval, "0.904 [0.861, 0.941]"; the value alone without one. */
+    static String fmt(double v, Bootstrap.Interval ci) {
+        if (ci == null || Double.isNaN(v)) return fmt(v);
+        return fmt(v) + " [" + fmt(ci.lo()) + ", " + fmt(ci.hi()) + "]";
+    }
+
+    static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
     }
 

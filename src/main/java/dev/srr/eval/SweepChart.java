@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The layer sweep as a standalone SVG line chart: test ranking accuracy (y, 0 to 1) against layer (x), one solid
+ * The layer sweep as a standalone SVG line chart: ranking accuracy on the evaluated lists (y, 0 to 1) against layer (x), one solid
  * line per pooling, and the layer-independent baselines as dashed horizontal lines.
  */
 public final class SweepChart {
@@ -68,7 +68,7 @@ public final class SweepChart {
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">layer (hidden_states index)</text>%n",
                 LEFT + plotW / 2, HEIGHT - 10));
         s.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">"
-                + "test ranking accuracy</text>%n", TOP + plotH / 2, TOP + plotH / 2));
+                + "ranking accuracy on the evaluated lists</text>%n", TOP + plotH / 2, TOP + plotH / 2));
 
         double legendY = TOP + 10;
         double legendX = LEFT + plotW + 15;

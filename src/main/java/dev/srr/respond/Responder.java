@@ -55,8 +55,13 @@ public final class Responder implements AutoCloseable {
         return spec;
     }
 
-    /** The outcome: candidates in generation order, their scores, and the index of the chosen one. */
-    public record Response(GenerationResult generation, double[] scores, int chosen) {
+    /**
+     * The outcome: candidates in generation order, their scores, and the index of the chosen one.
+     *
+     * @param generationNanos wall time of the generation (prefill, decode and the feature capture inside it)
+     * @param rankingNanos    wall time after it: standalone re-encoding when the ranker wants it, and scoring
+     */
+    public record Response(GenerationResult generation, double[] scores, int chosen, long generationNanos, long rankingNanos) {
         public GeneratedCandidate best() {
             return generation.candidates().get(chosen);
         }
@@ -64,9 +69,10 @@ public final class Responder implements AutoCloseable {
 
     /** K candidates of {@code prompt}, chosen by the ranker from the features captured while they were generated. */
     public Response respond(int[] prompt, GenerationOptions options, TokenListener listener) {
+        long start = System.nanoTime();
         GenerationResult result = Generator.of(model.forward(), tokenizer).generate(prompt, options, capture(),
                 listener == null ? TokenListener.NONE : listener);
-        return choose(result);
+        return choose(result, System.nanoTime() - start);
     }
 
     /** What generation must capture for {@link #choose}: the ranker's {@code hidden_states} layer. */
@@ -77,8 +83,11 @@ public final class Responder implements AutoCloseable {
     /**
      * Scores the candidates of a generation that captured {@link #capture()} (however it was driven: alone, or in a
      * server's batch) and picks the best. Runs the model only for a ranker that reads standalone-encoded candidates.
+     *
+     * @param generationNanos the generation's wall time, reported in the response (0 where it is not known)
      */
-    public Response choose(GenerationResult result) {
+    public Response choose(GenerationResult result, long generationNanos) {
+        long generated = System.nanoTime();
         List<GeneratedCandidate> cands = result.candidates();
         float[][] vectors = new float[cands.size()][];
         if (spec.encode() == EncodeMode.STANDALONE) {
@@ -88,7 +97,7 @@ public final class Responder implements AutoCloseable {
             for (int i = 0; i < vectors.length; i++) vectors[i] = cands.get(i).state(spec.pooling());
         }
         double[] scores = scorer.score(new FeatureList("response", result.promptState(), vectors, new Boolean[vectors.length]));
-        return new Response(result, scores, RankingMetrics.top(scores));
+        return new Response(result, scores, RankingMetrics.top(scores), generationNanos, System.nanoTime() - generated);
     }
 
     /** Scores of a list's own candidates (features extracted as for training), in list order: higher means safer. */

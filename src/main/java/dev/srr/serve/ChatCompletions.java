@@ -86,7 +86,9 @@ final class ChatCompletions {
         FeatureCapture capture = plan.ranked ? served.responder().capture() : FeatureCapture.none();
         return scheduler.submit(plan.prompt, plan.options, capture, listener, result -> {
             metrics.tokens(result.prompt().length, result.stats().generatedTokens());
-            return plan.ranked ? served.responder().choose(result) : new Responder.Response(result, null, 0);
+            long generationNanos = result.stats().prefillNanos() + result.stats().decodeNanos();
+            return plan.ranked ? served.responder().choose(result, generationNanos)
+                    : new Responder.Response(result, null, 0, generationNanos, 0);
         });
     }
 

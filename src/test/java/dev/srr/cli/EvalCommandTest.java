@@ -123,7 +123,7 @@ class EvalCommandTest {
         Fixture f = handcrafted();
         CliRunner without = CliRunner.run("eval", "--ranker", f.ranker.toString(), "--features", f.cache.toString(), "--data", f.data.toString());
         assertEquals(0, without.exitCode(), without.err());
-        assertTrue(without.out().contains("final-layer baseline not computed"), without.out());
+        assertTrue(without.out().contains("final-layer and text baselines not computed"), without.out());
         assertTrue(without.out().contains("over-refusal"), without.out());
         CliRunner with = CliRunner.run("eval", "--ranker", f.ranker.toString(), "--features", f.cache.toString(), "--data", f.data.toString(),
                 "--train-data", f.data.toString(), "--epochs", "2", "--val", "0", "--quiet", "--json");
@@ -177,7 +177,7 @@ class EvalCommandTest {
         for (int i = 0; i < all2.getLength(); i++) {
             if ("baseline".equals(((Element) all2.item(i)).getAttribute("class"))) dashedBaselines++;
         }
-        assertEquals(3, dashedBaselines, "random, first candidate, keyword rule");
+        assertEquals(4, dashedBaselines, "random, first candidate, keyword rule, bag-of-words LR");
 
         CliRunner text = CliRunner.run("eval", "--sweep", "--features", cache.toString(), "--train-data", train.toString(),
                 "--data", test.toString(), "--pool", "last", "--dim", "8", "--heads", "2", "--epochs", "1", "--quiet");
