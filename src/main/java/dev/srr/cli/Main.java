@@ -43,7 +43,8 @@ public final class Main implements Runnable {
 
     /**
      * Runs one command line with the given streams and returns its exit code (used by tests too): 0 on success,
-     * 2 with one {@code srr: error: <message>} line for a problem with the input ({@link SrrException});
+     * 2 with one {@code srr: error: <message>} line for a problem with the input ({@link SrrException}), 1 with
+     * one such line when the heap runs out;
      * warnings about the input go to {@code err} as {@code srr: warning: <message>} lines.
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
@@ -62,6 +63,11 @@ public final class Main implements Runnable {
         int code;
         try (Warnings.Scope ignored = Warnings.to(err)) {
             code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("srr: error: out of memory (Java heap of " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB): ask for less (fewer candidates, tokens or lists at once), or give the JVM more, e.g. "
+                    + "SRR_JAVA_OPTS=-Xmx16g");
+            code = 1;
         }
         out.flush();
         err.flush();

@@ -11,8 +11,16 @@ import java.util.List;
 public record GenerationOptions(int candidates, int maxNewTokens, SamplingOptions sampling, long seed,
                                 List<String> stopStrings, boolean ignoreEos, int[] extraEosIds, PromptTruncation truncation) {
 
+    /**
+     * The most candidates one prompt may ask for. Far above what ranking needs (the paper samples 8 to 16), and
+     * low enough that a typing slip (10000 for 100) is an error up front, not minutes of decoding ending out of memory.
+     */
+    public static final int MAX_CANDIDATES = 1024;
+
     public GenerationOptions {
-        if (candidates < 1) throw new SrrException("the number of candidates must be at least 1, got " + candidates);
+        if (candidates < 1 || candidates > MAX_CANDIDATES) {
+            throw new SrrException("the number of candidates must be in 1.." + MAX_CANDIDATES + ", got " + candidates);
+        }
         if (maxNewTokens < 1) throw new SrrException("max_new_tokens must be at least 1, got " + maxNewTokens);
         stopStrings = List.copyOf(stopStrings);
         extraEosIds = extraEosIds.clone();

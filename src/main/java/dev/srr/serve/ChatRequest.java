@@ -1,5 +1,7 @@
 package dev.srr.serve;
 
+import dev.srr.engine.GenerationOptions;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -69,7 +71,7 @@ public record ChatRequest(ArrayNode messages, int maxTokens, float temperature, 
                 if (!f.equals("k") && !f.equals("candidates")) throw ApiError.badField("srr." + f, "unknown field srr." + f + " (known: k, candidates)");
             }
             JsonNode kNode = srr.get("k");
-            if (kNode != null && !kNode.isNull()) k = integer(kNode, "srr.k", 1, 1024);
+            if (kNode != null && !kNode.isNull()) k = integer(kNode, "srr.k", 1, GenerationOptions.MAX_CANDIDATES);
             candidates = bool(srr.get("candidates"), "srr.candidates");
         }
         return new ChatRequest(messages, maxTokens, temperature, topP, seed, stop, n, stream, includeUsage, k, candidates);

@@ -1,5 +1,7 @@
 package dev.srr.cli;
 
+import dev.srr.engine.GenerationOptions;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srr.TestData;
 import dev.srr.Parallel;
@@ -113,6 +115,12 @@ class GenerateCommandTest {
     }
 
     @Test
+    void tooManyCandidatesIsAnErrorBeforeAnyDecoding() {
+        CliRunner.run("generate", model(), "--ids", promptIds(), "--n", "100000", "--max-new-tokens", "2")
+                .assertUserError("number of candidates must be in 1.." + GenerationOptions.MAX_CANDIDATES, "got 100000");
+    }
+
+    @Test
     void contextOverflowIsAClearErrorOrTruncatesLeft() {
         StringBuilder ids = new StringBuilder();
         for (int i = 0; i < 2040; i++) ids.append(i == 0 ? "" : ",").append(3 + i % 500);
@@ -200,7 +208,7 @@ class GenerateCommandTest {
         expectError("--raw applies to --prompt", "generate", m, "--ids", "5,6", "--raw");
         expectError("temperature", "generate", m, "--ids", "5,6", "--temperature", "0");
         expectError("top-p", "generate", m, "--ids", "5,6", "--top-p", "1.5");
-        expectError("at least 1", "generate", m, "--ids", "5,6", "--n", "0");
+        expectError("must be in 1..", "generate", m, "--ids", "5,6", "--n", "0");
         expectError("feature layer", "generate", m, "--ids", "5,6", "--feature-layer", "9", "--json");
         expectError("--truncate", "generate", m, "--ids", "5,6", "--truncate", "middle");
         expectError("--stream", "generate", m, "--ids", "5,6", "--stream", "--json");
