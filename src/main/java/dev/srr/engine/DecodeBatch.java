@@ -96,10 +96,9 @@ public final class DecodeBatch {
                 layers.add(row.run.features.layer());
             }
         }
-        // A step of prompt chunks alone asks for no logits, and a step that asks for nothing would stop after the highest
-        // captured layer; every layer must run to fill the KV cache, which asking for the raw last layer ensures.
+        // candidates decode on from this step's KV cache, so every layer runs (a step of prompt chunks alone wants no logits)
         StepOutput out = forward.step(new StepRequest(new Step(tokens, sequences, positions),
-                layers.stream().mapToInt(Integer::intValue).toArray(), ints(captureRows), logitRows.isEmpty(), ints(logitRows)));
+                layers.stream().mapToInt(Integer::intValue).toArray(), ints(captureRows), false, ints(logitRows), true));
         int d = forward.config().hiddenSize();
         int vocab = forward.config().vocabSize();
 

@@ -102,7 +102,8 @@ public final class ForwardDriver implements AutoCloseable {
             case LAST -> lastRows;
             case ALL -> IntStream.range(0, total).toArray();
         };
-        StepOutput out = step(new StepRequest(new Step(tokens, owners, positions), request.layers(), rows, request.rawLastLayer(), logitRows));
+        StepOutput out = step(new StepRequest(new Step(tokens, owners, positions), request.layers(), rows, request.rawLastLayer(), logitRows,
+                false));
 
         int d = config.hiddenSize();
         int vocab = config.vocabSize();

@@ -256,7 +256,7 @@ class TornadoForwardTest {
                 ForwardDriver t = both[i].forward();
                 try (KvSequence seq = t.cache().open()) {
                     outs[i] = t.step(new StepRequest(new Step(new int[]{input[0]}, new int[]{seq.id()}, new int[]{0}), new int[]{0, layers},
-                            new int[0], true, new int[]{0}));
+                            new int[0], true, new int[]{0}, true));
                 }
             }
             assertEquals(outs[0].hidden().keySet(), outs[1].hidden().keySet(), name + " captured indices for no rows");
