@@ -19,10 +19,12 @@ import java.util.Random;
  * The workloads of {@code srr bench}, each returning tokens per second of one run. Token ids are seeded
  * random (throughput does not depend on them; attention cost does depend on lengths, which are fixed).
  */
-public final class ModelBench {
+public final class ModelBench implements AutoCloseable {
     private final ForwardDriver forward;
     private final ModelConfig config;
     private final Random random = new Random(7);
+    /** Prefilled contexts by depth, shared by the decode runs at that depth. */
+    private final java.util.Map<Integer, KvSequence> contexts = new java.util.HashMap<>();
 
     public ModelBench(ForwardDriver forward) {
         this.forward = forward;
@@ -49,20 +51,17 @@ public final class ModelBench {
     }
 
     /**
-     * Decode: {@code k} sequences forked from a shared prompt of {@code promptLength} tokens, then {@code n}
-     * steps of one token each, all k rows in one step, greedy from their own logits. Aggregate tokens/s of
-     * the steps (k = 1 with no prompt is llama-bench's tg).
+     * Decode: {@code k} sequences forked from a shared context of {@code depth} seeded random tokens, then
+     * {@code n} steps of one token each, all k rows in one step, greedy from their own logits. Aggregate tokens/s
+     * of the steps only. k = 1 at depth 0 is llama-bench's {@code tg}; k = 1 at depth d its {@code tg @ d}, where
+     * every step attends over d earlier positions. The context is prefilled once, on first use, and each run
+     * forks from it, so repeats time the steps and not the prefill.
      */
-    public double decode(int n, int k, int promptLength) {
+    public double decode(int n, int k, int depth) {
         KvCache cache = forward.cache();
-        try (KvSequences seqs = new KvSequences(); KvSequence parent = promptLength > 0 ? cache.open() : null) {
-            if (parent != null) {
-                CaptureRequest req = CaptureRequest.lastLogits();
-                forward.append(List.of(tokens(promptLength)), List.of(parent), req);
-                for (int s = 0; s < k; s++) seqs.add(parent.fork(promptLength));
-            } else {
-                for (int s = 0; s < k; s++) seqs.add(cache.open());
-            }
+        try (KvSequences seqs = new KvSequences()) {
+            KvSequence parent = depth > 0 ? context(depth) : null;
+            for (int s = 0; s < k; s++) seqs.add(parent != null ? parent.fork(depth) : cache.open());
             int[] ids = seqs.stream().mapToInt(KvSequence::id).toArray();
             int[] next = new int[k];
             for (int s = 0; s < k; s++) next[s] = random.nextInt(config.vocabSize());
@@ -72,12 +71,30 @@ public final class ModelBench {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 int[] positions = new int[k];
-                java.util.Arrays.fill(positions, promptLength + i);
+                java.util.Arrays.fill(positions, depth + i);
                 float[] logits = forward.step(StepRequest.logits(new Step(next.clone(), ids, positions), all)).logits();
                 for (int s = 0; s < k; s++) next[s] = argmax(logits, s * vocab, vocab);
             }
             return perSecond((long) n * k, t0);
         }
+    }
+
+    /** The shared context of {@code depth} tokens, prefilled on first use and kept until {@link #close()}. */
+    private KvSequence context(int depth) {
+        KvSequence parent = contexts.get(depth);
+        if (parent == null) {
+            parent = forward.cache().open();
+            forward.append(List.of(tokens(depth)), List.of(parent), CaptureRequest.lastLogits());
+            contexts.put(depth, parent);
+        }
+        return parent;
+    }
+
+    /** Releases the cached contexts' KV memory. */
+    @Override
+    public void close() {
+        contexts.values().forEach(KvSequence::close);
+        contexts.clear();
     }
 
     private static int argmax(float[] v, int off, int n) {

@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure throughput in the style of llama-bench: prompt processing (pp), decode (tg) with one "
-                + "and with K sequences per step, SRR feature encoding stopping at the 25% layer and at the last, the "
+        description = {"Measure throughput in the style of llama-bench: prompt processing (pp) at several lengths, decode "
+                + "(tg) at several context depths and with K sequences per step, SRR feature encoding stopping at the 25% layer and at the last, the "
                 + "machine's memory read bandwidth and the decode ceiling it implies.",
                 "Each test runs once untimed (JIT warm-up), then --repeat times; the median is reported with the spread."})
 public final class BenchCommand implements Callable<Integer> {
@@ -43,11 +43,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", description = "Timed runs per test (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--pp", defaultValue = "512", description = "Prompt tokens for pp (default: ${DEFAULT-VALUE}; 0 skips).")
-    int pp;
+    @Option(names = "--pp", defaultValue = "512,2048,4096", split = ",", paramLabel = "N[,N...]",
+            description = "Prompt lengths for pp, each one sequence in one batched step (default: ${DEFAULT-VALUE}; 0 skips). "
+                    + "Lengths past the model's context are skipped with a note.")
+    int[] pp;
 
     @Option(names = "--tg", defaultValue = "128", description = "Decode steps for tg (default: ${DEFAULT-VALUE}; 0 skips).")
     int tg;
+
+    @Option(names = "--depth", defaultValue = "0,512,4096", split = ",", paramLabel = "D[,D...]",
+            description = "Context depths for tg, as llama-bench's -d: each tg run decodes after D tokens already in "
+                    + "the KV cache (prefilled once, untimed), so it shows attention's cost (default: ${DEFAULT-VALUE}).")
+    int[] depth;
 
     @Option(names = "--k", defaultValue = "8", description = "Sequences decoding together in batched tg (default: ${DEFAULT-VALUE}; 0 skips).")
     int k;
@@ -69,10 +76,19 @@ public final class BenchCommand implements Callable<Integer> {
     BackendOption backend;
 
     private PrintWriter err;
+    /** Tests that did not fit the model, with why. */
+    private final Map<String, String> skipped = new LinkedHashMap<>();
+
+    private void skip(String name, String why) {
+        err.println("bench: " + name + " skipped: " + why);
+        skipped.put(name, why);
+    }
 
     @Override
     public Integer call() {
         if (repeat < 1) throw new dev.srr.SrrException("--repeat must be at least 1");
+        for (int n : pp) if (n < 0) throw new dev.srr.SrrException("--pp: " + n + " is negative");
+        for (int d : depth) if (d < 0) throw new dev.srr.SrrException("--depth: " + d + " is negative");
         int[] encodeShape = encode.equals("0") ? null : encodeShape(encode);
         err = spec.commandLine().getErr();
         Map<String, Object> report = new LinkedHashMap<>();
@@ -95,8 +111,17 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("java", Runtime.version().toString());
             report.put("repeat", repeat);
             ModelBench b = new ModelBench(m.forward());
-            if (pp > 0) tests.put("pp" + pp, run("pp" + pp, () -> b.prefill(pp)));
-            if (tg > 0) tests.put("tg" + tg, run("tg" + tg, () -> b.decode(tg, 1, 0)));
+            int context = c.maxPositions();
+            for (int n : pp) {
+                if (n <= 0) continue;
+                if (n > context) skip("pp" + n, n + " tokens exceed the model's context of " + context);
+                else tests.put("pp" + n, run("pp" + n, () -> b.prefill(n)));
+            }
+            for (int d : tg > 0 ? depth : new int[0]) {
+                String name = d == 0 ? "tg" + tg : "tg" + tg + "_d" + d;
+                if (d + tg > context) skip(name, "depth " + d + " + " + tg + " steps exceed the model's context of " + context);
+                else tests.put(name, run(name, () -> b.decode(tg, 1, d)));
+            }
             if (tg > 0 && k > 1) tests.put("tg" + tg + "_k" + k, run("tg" + tg + " k=" + k, () -> b.decode(tg, k, kPrompt)));
             if (encodeShape != null) {
                 int lists = encodeShape[0];
@@ -122,7 +147,9 @@ public final class BenchCommand implements Callable<Integer> {
                 if (tests.get("tg" + tg) instanceof Stats s) report.put("decode_fraction_of_ceiling", s.median() / ceiling);
             }
             report.put("memory_kb", ProcessMemory.snapshot());
+            b.close();
         }
+        if (!skipped.isEmpty()) report.put("skipped", skipped);
         report.put("tests", toMaps(tests));
         PrintWriter out = spec.commandLine().getOut();
         if (json.on) out.println(Json.write(report));
@@ -130,7 +157,6 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Bytes a decode step streams: every layer's matrices plus the output projection (one embedding row is noise). */
     /** {@code --encode LISTSxTOKENS}, both positive, checked before the model is loaded. */
     static int[] encodeShape(String text) {
         String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x", -1);
@@ -146,6 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
         throw new dev.srr.SrrException("--encode: '" + text + "' is not LISTSxTOKENS with two positive numbers (e.g. 8x256), or 0");
     }
 
+    /** Bytes a decode step streams: every layer's matrices plus the output projection (one embedding row is noise). */
     static long decodeBytes(ModelConfig c, Weights w) {
         long bytes = 0;
         for (Map.Entry<String, Tensor> e : w.all().entrySet()) {
@@ -188,5 +215,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.printf("%-32s %,d%n", "decode_bytes_per_token", (Long) report.get("decode_bytes_per_token"));
         out.printf("%-32s %s%n", "memory_kb", report.get("memory_kb"));
+        if (report.get("skipped") instanceof Map<?, ?> skipped) skipped.forEach((k, v) -> out.printf("skipped %s: %s%n", k, v));
     }
 }

@@ -82,7 +82,7 @@ class BadInputMatrixTest {
     static final List<Command> COMMANDS = List.of(
             new Command("info", MODEL_WEIGHTS, "info", "$IN/model"),
             new Command("hidden", MODEL_WEIGHTS, "hidden", "$IN/model", "--ids", "1,2,3", "--layers", "1", "--out", "$OUT/h.safetensors"),
-            new Command("bench", MODEL_WEIGHTS, "bench", "$IN/model", "--repeat", "1", "--pp", "4", "--tg", "2", "--k", "0",
+            new Command("bench", MODEL_WEIGHTS, "bench", "$IN/model", "--repeat", "1", "--pp", "4", "--tg", "2", "--depth", "0", "--k", "0",
                     "--encode", "0", "--stream-mb", "0"),
             new Command("generate", MODEL_ALL, "generate", "$IN/model", "--prompt", "hi", "--max-new-tokens", "2", "--greedy"),
             new Command("tokenize", MODEL_TEXT, "tokenize", "$IN/model", "--text", "hello"),

@@ -115,4 +115,21 @@ class EngineCommandsTest {
             return false;
         }
     }
+
+    @Test
+    void benchRunsEachPromptLengthAndDepthAndSkipsWhatExceedsTheContext() {
+        Path model = TestData.goldenModel("llama-tiny-bf16").resolve("model");
+        int context = Json.read(model.resolve("config.json")).get("max_position_embeddings").asInt();
+        CliRunner r = CliRunner.run("bench", model.toString(), "--json", "--repeat", "1", "--pp", "4,8," + (context + 1),
+                "--tg", "2", "--depth", "0,16," + context, "--k", "0", "--encode", "0", "--stream-mb", "0");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode report = Json.parse(r.out(), "stdout");
+        JsonNode tests = report.get("tests");
+        for (String name : new String[]{"pp4", "pp8", "tg2", "tg2_d16"}) {
+            assertTrue(tests.get(name).get("median").asDouble() > 0, name + " in " + tests);
+        }
+        assertEquals(4, tests.size(), tests.toString());
+        assertTrue(report.get("skipped").has("pp" + (context + 1)), report.toString());
+        assertTrue(report.get("skipped").has("tg2_d" + context), report.toString());
+    }
 }
