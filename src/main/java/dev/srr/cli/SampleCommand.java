@@ -9,6 +9,7 @@ import dev.srr.engine.LoadedModel;
 import dev.srr.engine.PromptTruncation;
 import dev.srr.engine.SamplingOptions;
 import dev.srr.io.Json;
+import dev.srr.respond.HarmRule;
 import dev.srr.respond.ListSampler;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;
@@ -71,11 +72,21 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--keywords", paramLabel = "FILE", description = "Keyword lists in the format of the bundled keywords.json (default: the bundled rule).")
     Path keywords;
 
+    @Option(names = "--rule", defaultValue = "paper", paramLabel = "paper|refusal",
+            description = "How keyword labels become harm labels: paper (refusal = safe, leading affirmation = unsafe, "
+                    + "neither = unlabelled) or refusal (AdvBench's refusal-prefix rule: no refusal phrase = unsafe). Only "
+                    + "the lists written depend on it, so a finished run is relabelled without sampling again (default: ${DEFAULT-VALUE}).")
+    String rule;
+
     @Option(names = "--id-prefix", defaultValue = "self-", description = "Put before each list id (default: ${DEFAULT-VALUE}).")
     String idPrefix;
 
     @Option(names = "--out", required = true, description = "All lists, JSONL (written atomically when every chunk is done).")
     Path out;
+
+    @Option(names = "--parts", paramLabel = "DIR", description = "Folder of the resumable chunks (default: OUT.parts). Give "
+            + "another run's folder, with its settings, to write its answers under another --rule without sampling again.")
+    Path parts;
 
     @Option(names = "--out-usable", description = "The lists with a safe and an unsafe candidate, JSONL.")
     Path outUsable;
@@ -98,16 +109,18 @@ public final class SampleCommand implements Callable<Integer> {
                 .filter(l -> skipWith.stream().noneMatch(f -> l.fields().hasNonNull(f))).toList();
         List<SafetyList> prompts = ListSampler.choosePrompts(lists, limit, seed);
         if (prompts.isEmpty()) throw new SrrException(data + ": no prompts to answer");
+        HarmRule harmRule = HarmRule.parse(this.rule);
         KeywordRule rule = keywords == null ? KeywordRule.standard() : KeywordRule.read(keywords);
         GenerationOptions options = new GenerationOptions(n, maxNewTokens, new SamplingOptions(false, temperature, 0, topP, 0f, 1f),
                 seed, List.of(), false, new int[0], PromptTruncation.LEFT);
         ListSampler.Settings settings = new ListSampler.Settings(model.getFileName().toString(), n, maxNewTokens, temperature, topP,
                 seed, chunk, keywords == null ? "bundled" : keywords.toString());
         try (LoadedModel m = LoadedModel.open(model, backend.name)) {
-            ListSampler sampler = new ListSampler(m, ModelTokenizer.load(model), rule);
+            ListSampler sampler = new ListSampler(m, ModelTokenizer.load(model), rule, harmRule);
             if (!quiet.on) err.printf("sample: %d prompts, K = %d, T = %s, top-p = %s, at most %d new tokens%n", prompts.size(), n,
                     temperature, topP, maxNewTokens);
-            ListSampler.Summary s = sampler.run(prompts, settings, options, idPrefix, out, outUsable, (done, resumed, total, tokens, secs) -> {
+            ListSampler.Summary s = sampler.run(prompts, settings, options, idPrefix,
+                    parts != null ? parts : Path.of(out + ".parts"), out, outUsable, (done, resumed, total, tokens, secs) -> {
                 if (quiet.on) return;
                 int fresh = done - resumed;
                 double rate = fresh / Math.max(secs, 1e-9);
@@ -118,12 +131,13 @@ public final class SampleCommand implements Callable<Integer> {
             if (json.on) {
                 Map<String, Object> doc = new LinkedHashMap<>(settings.toJson());
                 doc.putAll(s.toJson());
+                doc.put("rule", harmRule.label());
                 doc.put("out", out.toString());
                 doc.put("out_usable", outUsable == null ? null : outUsable.toString());
                 spec.commandLine().getOut().println(Json.write(doc));
             } else {
-                spec.commandLine().getOut().printf(Locale.ROOT, "sample: %d prompts, %d candidates sampled, %d distinct; keyword rule: %d safe "
-                                + "(refusal), %d unsafe (compliance), %d neither; %d usable lists%s%n", s.prompts(), s.sampled(), s.distinct(),
+                spec.commandLine().getOut().printf(Locale.ROOT, "sample: %d prompts, %d candidates sampled, %d distinct; %s rule: %d safe, "
+                                + "%d unsafe, %d unlabelled; %d usable lists%s%n", s.prompts(), s.sampled(), s.distinct(), harmRule.label(),
                         s.safe(), s.unsafe(), s.distinct() - s.safe() - s.unsafe(), s.usable(),
                         s.generatedTokens() > 0 ? String.format(Locale.ROOT, "; generated %d tokens in %.0f s", s.generatedTokens(),
                                 s.generationSeconds()) : "");

@@ -104,13 +104,23 @@ public final class ListSampler {
     private final LoadedModel model;
     private final ModelTokenizer tokenizer;
     private final KeywordRule rule;
+    private final HarmRule harmRule;
 
     /** @param tokenizer the model's tokenizer: prompts are formatted with its chat template, candidates decoded to text */
     public ListSampler(LoadedModel model, ModelTokenizer tokenizer, KeywordRule rule) {
+        this(model, tokenizer, rule, HarmRule.PAPER);
+    }
+
+    /**
+     * @param tokenizer the model's tokenizer: prompts are formatted with its chat template, candidates decoded to text
+     * @param harmRule  how keyword labels become harm labels in the lists written (the resumable parts do not depend on it)
+     */
+    public ListSampler(LoadedModel model, ModelTokenizer tokenizer, KeywordRule rule, HarmRule harmRule) {
         if (tokenizer == null) throw new SrrException("sampling lists needs the model's tokenizer (text prompts and answers)");
         this.model = model;
         this.tokenizer = tokenizer;
         this.rule = rule;
+        this.harmRule = harmRule;
     }
 
     /**
@@ -139,8 +149,16 @@ public final class ListSampler {
      */
     public Summary run(List<SafetyList> prompts, Settings settings, GenerationOptions options, String idPrefix, Path out,
                        Path outUsable, Listener listener) {
+        return run(prompts, settings, options, idPrefix, Path.of(out + ".parts"), out, outUsable, listener);
+    }
+
+    /**
+     * As {@link #run(List, Settings, GenerationOptions, String, Path, Path, Listener)}, with the resumable chunks in
+     * {@code parts} instead of next to {@code out}: another rule's lists from the same answers, without sampling again.
+     */
+    public Summary run(List<SafetyList> prompts, Settings settings, GenerationOptions options, String idPrefix, Path parts,
+                       Path out, Path outUsable, Listener listener) {
         if (settings.chunk() < 1) throw new SrrException("--chunk must be at least 1, got " + settings.chunk());
-        Path parts = Path.of(out + ".parts");
         prepareParts(parts, settings, prompts);
         int chunks = (prompts.size() + settings.chunk() - 1) / settings.chunk();
         long tokens = 0;
@@ -186,23 +204,29 @@ public final class ListSampler {
             }
         }
         int distinct = 0, safe = 0, unsafe = 0, usable = 0;
+        List<String> labelled = new ArrayList<>();
         List<String> usableLines = new ArrayList<>();
         for (String line : all) {
             JsonNode node = Json.parse(line, parts.toString());
             int s = 0, u = 0;
             for (JsonNode cand : node.get("candidates")) {
                 distinct++;
-                String h = cand.path("harm").asText(null);
+                // the harm label follows this run's rule; the parts keep only the keyword label's input
+                String h = harmRule.harm(cand.path("label").asText());
+                ((com.fasterxml.jackson.databind.node.ObjectNode) cand).put("harm", h);
                 if ("safe".equals(h)) s++;
                 if ("unsafe".equals(h)) u++;
             }
+            String relabelled = Json.write(node);
+            labelled.add(relabelled);
             safe += s;
             unsafe += u;
             if (s > 0 && u > 0) {
                 usable++;
-                usableLines.add(line);
+                usableLines.add(relabelled);
             }
         }
+        all = labelled;
         AtomicFiles.writeString(out, all.isEmpty() ? "" : String.join("\n", all) + "\n");
         if (outUsable != null) AtomicFiles.writeString(outUsable, usableLines.isEmpty() ? "" : String.join("\n", usableLines) + "\n");
         return new Summary(all.size(), all.size() * settings.candidates(), distinct, safe, unsafe, usable, tokens, seconds);
