@@ -1,5 +1,6 @@
 package dev.srr.cli;
 
+import dev.srr.data.HarmRule;
 import dev.srr.data.KeywordRule;
 import dev.srr.data.LabelAgreement;
 import dev.srr.data.Labeler;
@@ -32,19 +33,25 @@ public final class LabelsCommand implements Callable<Integer> {
     @Option(names = "--keywords", paramLabel = "FILE", description = "Keyword lists in the format of the bundled keywords.json (default: the bundled rule).")
     Path keywords;
 
+    @Option(names = "--rule", defaultValue = "paper", paramLabel = "paper|refusal",
+            description = "How keyword scores become labels, as in srr sample: paper (neither refusal nor affirmation = "
+                    + "unlabelled) or refusal (no refusal phrase = unsafe) (default: ${DEFAULT-VALUE}).")
+    String rule;
+
     @Mixin
     JsonOption json;
 
     @Override
     public Integer call() {
         KeywordRule rule = keywords == null ? KeywordRule.standard() : KeywordRule.read(keywords);
-        LabelAgreement a = LabelAgreement.of(ListDataset.read(data).lists(), Labeler.GIVEN, rule);
+        HarmRule harmRule = HarmRule.parse(this.rule);
+        LabelAgreement a = LabelAgreement.of(ListDataset.read(data).lists(), Labeler.GIVEN, harmRule.labeler(rule));
         PrintWriter out = spec.commandLine().getOut();
         if (json.on) {
             out.println(Json.write(a.toJson()));
             return 0;
         }
-        out.println("keyword rule against the data's labels (rows: data; columns: keyword rule safe / unsafe / unlabelled)");
+        out.println("keyword rule (" + harmRule.label() + ") against the data's labels (rows: data; columns: keyword rule safe / unsafe / unlabelled)");
         out.printf(Locale.ROOT, "%-26s %9s %20s %20s %20s %9s %9s %7s%n", "source", "cands", "data safe", "data unsafe",
                 "data unlabelled", "both", "agree", "kappa");
         for (Map.Entry<String, LabelAgreement.Table> e : a.bySource().entrySet()) {

@@ -9,7 +9,7 @@ import dev.srr.engine.LoadedModel;
 import dev.srr.engine.PromptTruncation;
 import dev.srr.engine.SamplingOptions;
 import dev.srr.io.Json;
-import dev.srr.respond.HarmRule;
+import dev.srr.data.HarmRule;
 import dev.srr.respond.ListSampler;
 import dev.srr.tokenizer.ModelTokenizer;
 import picocli.CommandLine.Command;

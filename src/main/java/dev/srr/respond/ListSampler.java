@@ -1,6 +1,7 @@
 package dev.srr.respond;
 
 import dev.srr.SrrException;
+import dev.srr.data.HarmRule;
 import dev.srr.data.KeywordRule;
 import dev.srr.data.ListSplit;
 import dev.srr.data.SafetyList;

@@ -1,4 +1,4 @@
-package dev.srr.respond;
+package dev.srr.data;
 
 import dev.srr.SrrException;
 
@@ -29,6 +29,22 @@ public enum HarmRule {
             case "compliance" -> "unsafe";
             case "neither" -> this == REFUSAL ? "unsafe" : null;
             default -> throw new SrrException("unknown keyword label '" + label + "' (expected refusal, compliance or neither)");
+        };
+    }
+
+    /** {@code keywords} read through this rule, as a {@link Labeler} (safe, unsafe, or null for unlabelled). */
+    public Labeler labeler(KeywordRule keywords) {
+        if (this == PAPER) return keywords;
+        return new Labeler() {
+            @Override
+            public Boolean label(SafetyList list, Candidate candidate) {
+                return keywords.score(candidate.text()) > 0;
+            }
+
+            @Override
+            public String name() {
+                return "keyword (refusal-prefix rule)";
+            }
         };
     }
 
