@@ -71,7 +71,7 @@ public class MatMulBench {
 
     @Benchmark
     public float[] fast() {
-        Packing.of(dtype).pack(x, tokens, inW, packed);
+        MatMul.packing(dtype, tokens).pack(x, tokens, inW, packed);
         MatMul.linear(packed, tokens, inW, new MatMul.Target(weight, null, out, outW, false));
         return out;
     }
