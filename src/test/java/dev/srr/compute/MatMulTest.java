@@ -173,13 +173,13 @@ class MatMulTest {
 
         int gw = 13 + PanelGemm.ROWS; // a full panel and a tail
         Tensor g = random(dt, gw, inW, rnd), u = random(dt, gw, inW, rnd);
-        float[] gBias = gaussian(gw, rnd);
+        float[] gBias = gaussian(gw, rnd), uBias = gaussian(gw, rnd);
         float[] gate = new float[tokens * gw], up = new float[tokens * gw];
-        MatMul.gateUp(packed, tokens, inW, new MatMul.Target(g, gBias, gate, gw, false), new MatMul.Target(u, null, up, gw, false));
+        MatMul.gateUp(packed, tokens, inW, new MatMul.Target(g, gBias, gate, gw, false), new MatMul.Target(u, uBias, up, gw, false));
         for (int t = 0; t < tokens; t++) {
             for (int o = 0; o < gw; o++) {
                 double gv = reference(g, o, x, t * inW, inW)[0] + gBias[o];
-                double uv = reference(u, o, x, t * inW, inW)[0];
+                double uv = reference(u, o, x, t * inW, inW)[0] + uBias[o];
                 double expected = gv / (1 + Math.exp(-gv)) * uv;
                 assertEquals(expected, gate[t * gw + o], 1e-5 * (1 + Math.abs(expected)), dt + " tokens=" + tokens + " swiglu [" + t + "," + o + "]");
             }
