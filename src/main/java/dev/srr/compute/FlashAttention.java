@@ -73,12 +73,14 @@ final class FlashAttention {
         int group = a.group();
         int nq = (r1 - r0) * group;
         prepare((nq + L - 1) / L * L, headDim);
-        int minLo = Integer.MAX_VALUE, maxHi = -1;
+        int minLo = Integer.MAX_VALUE, maxHi = -1, maxLo = 0, minHi = Integer.MAX_VALUE;
         for (int r = r0; r < r1; r++) {
             int pos = a.step().positions()[r];
             int from = a.window() > 0 ? Math.max(0, pos - a.window() + 1) : 0;
             minLo = Math.min(minLo, from);
             maxHi = Math.max(maxHi, pos);
+            maxLo = Math.max(maxLo, from);
+            minHi = Math.min(minHi, pos);
             for (int g = 0; g < group; g++) {
                 int i = (r - r0) * group + g;
                 int qOff = r * a.qDim() + (kvHead * group + g) * headDim;
@@ -103,8 +105,10 @@ final class FlashAttention {
             int first = Math.max(k0, minLo);
             int n = Math.min(k0 + KEY_BLOCK, maxHi + 1) - first;
             locate(seq, a.layer(), a.kvDim(), kvOff, first, n);
-            scores(headDim, n, first, scale);
-            softmax(n);
+            // keys every query sees need no mask (padding lanes then score 0 and are never read)
+            boolean masked = first < maxLo || first + n - 1 > minHi;
+            scores(headDim, n, first, scale, masked);
+            softmax(n, masked);
             accumulate(headDim, n);
         }
         for (int r = r0; r < r1; r++) {
@@ -146,31 +150,42 @@ final class FlashAttention {
     }
 
     /** sp[j][i] = scale * q_i . k_j, or -inf where key j is outside query i's range. */
-    private void scores(int headDim, int n, int first, float scale) {
+    private void scores(int headDim, int n, int first, float scale, boolean masked) {
         int j = 0;
-        for (; j + 4 <= n; j += 4) {
+        for (; j + 8 <= n; j += 8) {
             int iv = 0;
-            for (; iv + 2 * L <= width; iv += 2 * L) scores4x2(headDim, j, iv);
-            for (; iv < width; iv += L) scores4x1(headDim, j, iv);
+            for (; iv + 2 * L <= width; iv += 2 * L) scores8x2(headDim, j, iv, scale);
+            for (; iv < width; iv += L) {
+                scores4x1(headDim, j, iv, scale);
+                scores4x1(headDim, j + 4, iv, scale);
+            }
+        }
+        for (; j + 4 <= n; j += 4) {
+            for (int iv = 0; iv < width; iv += L) scores4x1(headDim, j, iv, scale);
         }
         for (; j < n; j++) {
-            for (int iv = 0; iv < width; iv += L) scores1x1(headDim, j, iv);
+            for (int iv = 0; iv < width; iv += L) scores1x1(headDim, j, iv, scale);
         }
+        if (!masked) return;
         for (j = 0; j < n; j++) {
             float p = first + j;
             for (int iv = 0; iv < width; iv += L) {
                 int at = j * width + iv;
                 VectorMask<Float> seen = FloatVector.fromArray(F, lo, iv).compare(VectorOperators.LE, p)
                         .and(FloatVector.fromArray(F, hi, iv).compare(VectorOperators.GE, p));
-                FloatVector.fromArray(F, sp, at).mul(scale).blend(NEG_INF, seen.not()).intoArray(sp, at);
+                FloatVector.fromArray(F, sp, at).blend(NEG_INF, seen.not()).intoArray(sp, at);
             }
         }
     }
 
-    private void scores4x2(int headDim, int j, int iv) {
+    /** Keys j..j+7 times two vectors of queries: 16 accumulators, 2 query loads and 8 key broadcasts per column. */
+    private void scores8x2(int headDim, int j, int iv, float scale) {
         float[] k0 = keyRows[j], k1 = keyRows[j + 1], k2 = keyRows[j + 2], k3 = keyRows[j + 3];
+        float[] k4 = keyRows[j + 4], k5 = keyRows[j + 5], k6 = keyRows[j + 6], k7 = keyRows[j + 7];
         int o0 = rowOffsets[j], o1 = rowOffsets[j + 1], o2 = rowOffsets[j + 2], o3 = rowOffsets[j + 3];
+        int o4 = rowOffsets[j + 4], o5 = rowOffsets[j + 5], o6 = rowOffsets[j + 6], o7 = rowOffsets[j + 7];
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+        FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
         for (int d = 0; d < headDim; d++) {
             FloatVector qa = FloatVector.fromArray(F, qt, d * width + iv);
             FloatVector qb = FloatVector.fromArray(F, qt, d * width + iv + L);
@@ -186,18 +201,39 @@ final class FlashAttention {
             k = FloatVector.broadcast(F, k3[o3 + d]);
             a3 = qa.fma(k, a3);
             b3 = qb.fma(k, b3);
+            k = FloatVector.broadcast(F, k4[o4 + d]);
+            a4 = qa.fma(k, a4);
+            b4 = qb.fma(k, b4);
+            k = FloatVector.broadcast(F, k5[o5 + d]);
+            a5 = qa.fma(k, a5);
+            b5 = qb.fma(k, b5);
+            k = FloatVector.broadcast(F, k6[o6 + d]);
+            a6 = qa.fma(k, a6);
+            b6 = qb.fma(k, b6);
+            k = FloatVector.broadcast(F, k7[o7 + d]);
+            a7 = qa.fma(k, a7);
+            b7 = qb.fma(k, b7);
         }
-        a0.intoArray(sp, j * width + iv);
-        b0.intoArray(sp, j * width + iv + L);
-        a1.intoArray(sp, (j + 1) * width + iv);
-        b1.intoArray(sp, (j + 1) * width + iv + L);
-        a2.intoArray(sp, (j + 2) * width + iv);
-        b2.intoArray(sp, (j + 2) * width + iv + L);
-        a3.intoArray(sp, (j + 3) * width + iv);
-        b3.intoArray(sp, (j + 3) * width + iv + L);
+        int at = j * width + iv;
+        a0.mul(scale).intoArray(sp, at);
+        b0.mul(scale).intoArray(sp, at + L);
+        a1.mul(scale).intoArray(sp, at + width);
+        b1.mul(scale).intoArray(sp, at + width + L);
+        a2.mul(scale).intoArray(sp, at + 2 * width);
+        b2.mul(scale).intoArray(sp, at + 2 * width + L);
+        a3.mul(scale).intoArray(sp, at + 3 * width);
+        b3.mul(scale).intoArray(sp, at + 3 * width + L);
+        a4.mul(scale).intoArray(sp, at + 4 * width);
+        b4.mul(scale).intoArray(sp, at + 4 * width + L);
+        a5.mul(scale).intoArray(sp, at + 5 * width);
+        b5.mul(scale).intoArray(sp, at + 5 * width + L);
+        a6.mul(scale).intoArray(sp, at + 6 * width);
+        b6.mul(scale).intoArray(sp, at + 6 * width + L);
+        a7.mul(scale).intoArray(sp, at + 7 * width);
+        b7.mul(scale).intoArray(sp, at + 7 * width + L);
     }
 
-    private void scores4x1(int headDim, int j, int iv) {
+    private void scores4x1(int headDim, int j, int iv, float scale) {
         float[] k0 = keyRows[j], k1 = keyRows[j + 1], k2 = keyRows[j + 2], k3 = keyRows[j + 3];
         int o0 = rowOffsets[j], o1 = rowOffsets[j + 1], o2 = rowOffsets[j + 2], o3 = rowOffsets[j + 3];
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
@@ -208,27 +244,27 @@ final class FlashAttention {
             a2 = qa.fma(FloatVector.broadcast(F, k2[o2 + d]), a2);
             a3 = qa.fma(FloatVector.broadcast(F, k3[o3 + d]), a3);
         }
-        a0.intoArray(sp, j * width + iv);
-        a1.intoArray(sp, (j + 1) * width + iv);
-        a2.intoArray(sp, (j + 2) * width + iv);
-        a3.intoArray(sp, (j + 3) * width + iv);
+        a0.mul(scale).intoArray(sp, j * width + iv);
+        a1.mul(scale).intoArray(sp, (j + 1) * width + iv);
+        a2.mul(scale).intoArray(sp, (j + 2) * width + iv);
+        a3.mul(scale).intoArray(sp, (j + 3) * width + iv);
     }
 
-    private void scores1x1(int headDim, int j, int iv) {
+    private void scores1x1(int headDim, int j, int iv, float scale) {
         float[] k0 = keyRows[j];
         int o0 = rowOffsets[j];
         FloatVector a0 = FloatVector.zero(F);
         for (int d = 0; d < headDim; d++) {
             a0 = FloatVector.fromArray(F, qt, d * width + iv).fma(FloatVector.broadcast(F, k0[o0 + d]), a0);
         }
-        a0.intoArray(sp, j * width + iv);
+        a0.mul(scale).intoArray(sp, j * width + iv);
     }
 
     /**
      * The online-softmax step: m_new = max(m, max_j s_j), alpha = e^(m - m_new), p_j = e^(s_j - m_new) (0 where
      * masked), l = l * alpha + sum_j p_j in key order. A query that has seen no key yet keeps m = -inf and l = 0.
      */
-    private void softmax(int n) {
+    private void softmax(int n, boolean masked) {
         for (int iv = 0; iv < width; iv += L) {
             FloatVector m = FloatVector.fromArray(F, max, iv);
             FloatVector blockMax = FloatVector.broadcast(F, NEG_INF);
@@ -241,7 +277,8 @@ final class FlashAttention {
             for (int j = 0; j < n; j++) {
                 int at = j * width + iv;
                 FloatVector s = FloatVector.fromArray(F, sp, at);
-                FloatVector p = Exp.exp(s.sub(mNew)).blend(0f, s.compare(VectorOperators.EQ, NEG_INF));
+                FloatVector p = Exp.exp(s.sub(mNew));
+                if (masked) p = p.blend(0f, s.compare(VectorOperators.EQ, NEG_INF));
                 p.intoArray(sp, at);
                 l = l.add(p);
             }
@@ -253,18 +290,89 @@ final class FlashAttention {
 
     /** O[d][i] = O[d][i] * alpha_i + sum_j v_j[d] * p_j[i], in key order. */
     private void accumulate(int headDim, int n) {
-        for (int iv = 0; iv < width; iv += L) {
+        int iv = 0;
+        for (; iv + 2 * L <= width; iv += 2 * L) {
+            FloatVector al = FloatVector.fromArray(F, alpha, iv), bl = FloatVector.fromArray(F, alpha, iv + L);
+            int d = 0;
+            for (; d + 8 <= headDim; d += 8) accumulate8x2(n, d, iv, al, bl);
+            for (; d < headDim; d++) {
+                accumulate1(n, d, iv, al);
+                accumulate1(n, d, iv + L, bl);
+            }
+        }
+        for (; iv < width; iv += L) {
             FloatVector al = FloatVector.fromArray(F, alpha, iv);
             int d = 0;
             for (; d + 4 <= headDim; d += 4) accumulate4(n, d, iv, al);
-            for (; d < headDim; d++) {
-                FloatVector o = FloatVector.fromArray(F, ot, d * width + iv).mul(al);
-                for (int j = 0; j < n; j++) {
-                    o = FloatVector.fromArray(F, sp, j * width + iv).fma(FloatVector.broadcast(F, valueRows[j][rowOffsets[j] + d]), o);
-                }
-                o.intoArray(ot, d * width + iv);
-            }
+            for (; d < headDim; d++) accumulate1(n, d, iv, al);
         }
+    }
+
+    private void accumulate1(int n, int d, int iv, FloatVector al) {
+        FloatVector o = FloatVector.fromArray(F, ot, d * width + iv).mul(al);
+        for (int j = 0; j < n; j++) {
+            o = FloatVector.fromArray(F, sp, j * width + iv).fma(FloatVector.broadcast(F, valueRows[j][rowOffsets[j] + d]), o);
+        }
+        o.intoArray(ot, d * width + iv);
+    }
+
+    /** Columns d..d+7 for two vectors of queries: 16 accumulators, 2 probability loads and 8 broadcasts per key. */
+    private void accumulate8x2(int n, int d, int iv, FloatVector al, FloatVector bl) {
+        int r0 = d * width + iv;
+        FloatVector a0 = FloatVector.fromArray(F, ot, r0).mul(al), b0 = FloatVector.fromArray(F, ot, r0 + L).mul(bl);
+        FloatVector a1 = FloatVector.fromArray(F, ot, r0 + width).mul(al), b1 = FloatVector.fromArray(F, ot, r0 + width + L).mul(bl);
+        FloatVector a2 = FloatVector.fromArray(F, ot, r0 + 2 * width).mul(al), b2 = FloatVector.fromArray(F, ot, r0 + 2 * width + L).mul(bl);
+        FloatVector a3 = FloatVector.fromArray(F, ot, r0 + 3 * width).mul(al), b3 = FloatVector.fromArray(F, ot, r0 + 3 * width + L).mul(bl);
+        FloatVector a4 = FloatVector.fromArray(F, ot, r0 + 4 * width).mul(al), b4 = FloatVector.fromArray(F, ot, r0 + 4 * width + L).mul(bl);
+        FloatVector a5 = FloatVector.fromArray(F, ot, r0 + 5 * width).mul(al), b5 = FloatVector.fromArray(F, ot, r0 + 5 * width + L).mul(bl);
+        FloatVector a6 = FloatVector.fromArray(F, ot, r0 + 6 * width).mul(al), b6 = FloatVector.fromArray(F, ot, r0 + 6 * width + L).mul(bl);
+        FloatVector a7 = FloatVector.fromArray(F, ot, r0 + 7 * width).mul(al), b7 = FloatVector.fromArray(F, ot, r0 + 7 * width + L).mul(bl);
+        for (int j = 0; j < n; j++) {
+            FloatVector pa = FloatVector.fromArray(F, sp, j * width + iv);
+            FloatVector pb = FloatVector.fromArray(F, sp, j * width + iv + L);
+            float[] v = valueRows[j];
+            int at = rowOffsets[j] + d;
+            FloatVector x = FloatVector.broadcast(F, v[at]);
+            a0 = pa.fma(x, a0);
+            b0 = pb.fma(x, b0);
+            x = FloatVector.broadcast(F, v[at + 1]);
+            a1 = pa.fma(x, a1);
+            b1 = pb.fma(x, b1);
+            x = FloatVector.broadcast(F, v[at + 2]);
+            a2 = pa.fma(x, a2);
+            b2 = pb.fma(x, b2);
+            x = FloatVector.broadcast(F, v[at + 3]);
+            a3 = pa.fma(x, a3);
+            b3 = pb.fma(x, b3);
+            x = FloatVector.broadcast(F, v[at + 4]);
+            a4 = pa.fma(x, a4);
+            b4 = pb.fma(x, b4);
+            x = FloatVector.broadcast(F, v[at + 5]);
+            a5 = pa.fma(x, a5);
+            b5 = pb.fma(x, b5);
+            x = FloatVector.broadcast(F, v[at + 6]);
+            a6 = pa.fma(x, a6);
+            b6 = pb.fma(x, b6);
+            x = FloatVector.broadcast(F, v[at + 7]);
+            a7 = pa.fma(x, a7);
+            b7 = pb.fma(x, b7);
+        }
+        a0.intoArray(ot, r0);
+        b0.intoArray(ot, r0 + L);
+        a1.intoArray(ot, r0 + width);
+        b1.intoArray(ot, r0 + width + L);
+        a2.intoArray(ot, r0 + 2 * width);
+        b2.intoArray(ot, r0 + 2 * width + L);
+        a3.intoArray(ot, r0 + 3 * width);
+        b3.intoArray(ot, r0 + 3 * width + L);
+        a4.intoArray(ot, r0 + 4 * width);
+        b4.intoArray(ot, r0 + 4 * width + L);
+        a5.intoArray(ot, r0 + 5 * width);
+        b5.intoArray(ot, r0 + 5 * width + L);
+        a6.intoArray(ot, r0 + 6 * width);
+        b6.intoArray(ot, r0 + 6 * width + L);
+        a7.intoArray(ot, r0 + 7 * width);
+        b7.intoArray(ot, r0 + 7 * width + L);
     }
 
     private void accumulate4(int n, int d, int iv, FloatVector al) {
