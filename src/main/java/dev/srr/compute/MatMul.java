@@ -20,8 +20,12 @@ public final class MatMul {
     /** Fewest 4-row tiles per parallel chunk: smaller chunks cost more in scheduling than they balance. */
     static final int GRAIN = Math.max(1, Integer.getInteger("srr.matmul.grain", 8));
 
-    /** Tokens from which {@link PanelGemm} takes over from the lane-reducing tiles (measured, see the README). */
-    static final int GEMM_MIN_TOKENS = Math.max(1, Integer.getInteger("srr.matmul.gemmMinTokens", 16));
+    /**
+     * Tokens from which {@link PanelGemm} takes over from the lane-reducing tiles. Unpacking a panel costs about
+     * what 20-40 tokens of its FMAs do; on one Zen core the GEMM was ahead from 24 tokens on 1536 x 576 (F32) and
+     * 4864 x 896 (BF16) and from 48 on 576 x 1536 (F32).
+     */
+    static final int GEMM_MIN_TOKENS = Math.max(1, Integer.getInteger("srr.matmul.gemmMinTokens", 32));
 
     private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[16]);
 

@@ -3,6 +3,7 @@ package dev.srr.compute;
 import dev.srr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -105,19 +106,22 @@ public final class WeightPanels {
      * rounds, row j holds what was column j. Rows are staged in a small array that stays in L1.
      */
     private static final class BlockTranspose {
-        private static final FloatVector ZIP_LO = zipIndex(0);
-        private static final FloatVector ZIP_HI = zipIndex(L / 2);
+        private static final VectorShuffle<Float> ZIP_LO = zipIndex(0);
+        private static final VectorShuffle<Float> ZIP_HI = zipIndex(L / 2);
         private float[] src = new float[L * L];
         private float[] dst = new float[L * L];
 
-        /** Lanes alternate a[m], b[m] for m from {@code from}: indices m and L + m of the two sources. */
-        private static FloatVector zipIndex(int from) {
-            float[] index = new float[L];
+        /**
+         * Lanes alternate a[m], b[m] for m from {@code from}: lane m of the first source, and lane m of the second
+         * as the exceptional (negative) index m - L that {@code rearrange(shuffle, second)} reads from it.
+         */
+        private static VectorShuffle<Float> zipIndex(int from) {
+            int[] index = new int[L];
             for (int m = 0; m < L / 2; m++) {
                 index[2 * m] = from + m;
-                index[2 * m + 1] = L + from + m;
+                index[2 * m + 1] = from + m - L;
             }
-            return FloatVector.fromArray(F, index, 0);
+            return VectorShuffle.fromArray(F, index, 0);
         }
 
         void row(int i, FloatVector v) {
@@ -139,8 +143,8 @@ public final class WeightPanels {
         private void zip(int i, float[] lo, int loAt, float[] hi, int hiAt) {
             FloatVector a = FloatVector.fromArray(F, src, i * L);
             FloatVector b = FloatVector.fromArray(F, src, (i + L / 2) * L);
-            ZIP_LO.selectFrom(a, b).intoArray(lo, loAt);
-            ZIP_HI.selectFrom(a, b).intoArray(hi, hiAt);
+            a.rearrange(ZIP_LO, b).intoArray(lo, loAt);
+            a.rearrange(ZIP_HI, b).intoArray(hi, hiAt);
         }
     }
 }

@@ -178,10 +178,15 @@ class MatMulTest {
         MatMul.gateUp(packed, tokens, inW, new MatMul.Target(g, gBias, gate, gw, false), new MatMul.Target(u, uBias, up, gw, false));
         for (int t = 0; t < tokens; t++) {
             for (int o = 0; o < gw; o++) {
-                double gv = reference(g, o, x, t * inW, inW)[0] + gBias[o];
-                double uv = reference(u, o, x, t * inW, inW)[0] + uBias[o];
-                double expected = gv / (1 + Math.exp(-gv)) * uv;
-                assertEquals(expected, gate[t * gw + o], 1e-5 * (1 + Math.abs(expected)), dt + " tokens=" + tokens + " swiglu [" + t + "," + o + "]");
+                double[] gr = reference(g, o, x, t * inW, inW), ur = reference(u, o, x, t * inW, inW);
+                double gv = gr[0] + gBias[o], uv = ur[0] + uBias[o];
+                double sig = 1 / (1 + Math.exp(-gv));
+                double expected = gv * sig * uv;
+                // the projections' float32 error (1e-6 of their sums of |terms|, as above) carried through silu(g) * u
+                double dSilu = sig * (1 + gv * (1 - sig));
+                double tol = 1e-6 * (Math.abs(dSilu * uv) * (gr[1] + Math.abs(gBias[o])) + Math.abs(gv * sig) * (ur[1] + Math.abs(uBias[o])))
+                        + 1e-6 * Math.abs(expected);
+                assertEquals(expected, gate[t * gw + o], tol, dt + " tokens=" + tokens + " swiglu [" + t + "," + o + "]");
             }
         }
     }
