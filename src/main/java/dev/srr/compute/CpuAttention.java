@@ -6,7 +6,8 @@ import dev.srr.model.ModelConfig;
 /**
  * Causal grouped-query attention over the host KV cache, following shared prefixes into parent sequences. The
  * step's rows are cut into blocks of at most {@link #QUERY_ROWS} consecutive rows of one sequence; each block and
- * KV head is one {@link FlashAttention} task.
+ * KV head is one task: {@link FlashAttention}, or {@link RowAttention} row by row where the block's queries would
+ * fill at most half a vector (decode steps).
  */
 final class CpuAttention {
     /** Rows per query block: 32 rows times any head group fills whole pairs of vectors. */
@@ -41,10 +42,17 @@ final class CpuAttention {
         int[] starts = blocks(s);
         int blocks = starts.length - 1;
         FlashAttention.Layer a = new FlashAttention.Layer(heads, kvHeads, headDim, window, layer, kvDim, cache, s);
-        Parallel.forRange(blocks * kvHeads, 1, (from, to) -> {
+        // one task per block and head: a blocked task runs at its group's first head, the others have nothing to do
+        Parallel.forRange(blocks * heads, 1, (from, to) -> {
             for (int task = from; task < to; task++) {
-                int b = balanced(task / kvHeads, blocks);
-                FlashAttention.block(a, q, out, starts[b], starts[b + 1], task % kvHeads);
+                int b = balanced(task / heads, blocks);
+                int h = task % heads;
+                int r0 = starts[b], r1 = starts[b + 1];
+                if ((r1 - r0) * a.group() <= Vec.L / 2) {
+                    for (int r = r0; r < r1; r++) RowAttention.row(a, q, out, r, h);
+                } else if (h % a.group() == 0) {
+                    FlashAttention.block(a, q, out, r0, r1, h / a.group());
+                }
             }
         });
     }

@@ -17,8 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * are read in place from the KV cache, following shared prefixes into parent sequences.
  *
  * <p>Every lane's arithmetic depends only on its own query, its own key range and key blocks aligned at
- * multiples of {@link #KEY_BLOCK} absolute positions: a row gives the same bits alone (decode) as inside any
- * block of a prefill.
+ * multiples of {@link #KEY_BLOCK} absolute positions: a row gives the same bits in any block of a prefill.
  */
 final class FlashAttention {
     private static final VectorSpecies<Float> F = Vec.F;

@@ -129,7 +129,7 @@ class MatMulTest {
         Tensor w = random(dt, 40, inW, rnd);
         for (int k0 = 0; k0 < inW; k0 += WeightPanels.CHUNK) {
             int kLen = Math.min(WeightPanels.CHUNK, inW - k0);
-            for (int[] block : new int[][]{{0, 32}, {3, 5}, {39, 1}}) {
+            for (int[] block : new int[][]{{0, 32}, {3, 5}, {4, 20}, {39, 1}}) {
                 float[] panel = new float[block[1] * kLen];
                 WeightPanels.unpack(w, block[0], block[1], k0, kLen, panel);
                 for (int k = 0; k < kLen; k++) {
