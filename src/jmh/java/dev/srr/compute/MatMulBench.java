@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One projection of qwen2.5-0.5b's MLP shape (up: 4864 x 896, down: 896 x 4864) for 1 token (decode), 8
- * (K candidates) and 64 (a prefill block), fast kernels vs the previous widen-row-then-dot loop. Weights live
- * off-heap like mapped ones; all threads of the compute pool work, as in the engine.
+ * (K candidates), 64 and 512 (prefill: the panel GEMM from {@code MatMul.GEMM_MIN_TOKENS} on), fast kernels vs
+ * the previous widen-row-then-dot loop. Weights live off-heap like mapped ones; all threads of the compute pool
+ * work, as in the engine. Compare the GEMM with the tiles it replaced at a token count with
+ * {@code -jvmArgsAppend -Dsrr.matmul.gemmMinTokens=100000}.
  *
  * scripts/jmh MatMulBench -p dtype=BF16 -p tokens=1
  */
@@ -37,7 +39,7 @@ public class MatMulBench {
     @Param({"BF16", "F16", "F32"})
     DType dtype;
 
-    @Param({"1", "8", "64"})
+    @Param({"1", "8", "64", "512"})
     int tokens;
 
     @Param({"4864x896", "896x4864"})
@@ -71,7 +73,7 @@ public class MatMulBench {
 
     @Benchmark
     public float[] fast() {
-        Packing.of(dtype).pack(x, tokens, inW, packed);
+        MatMul.packing(dtype, tokens).pack(x, tokens, inW, packed);
         MatMul.linear(packed, tokens, inW, new MatMul.Target(weight, null, out, outW, false));
         return out;
     }

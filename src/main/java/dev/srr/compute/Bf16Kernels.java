@@ -27,11 +27,11 @@ final class Bf16Kernels {
     private Bf16Kernels() {
     }
 
-    private static FloatVector even(IntVector w) {
+    static FloatVector even(IntVector w) {
         return w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    private static FloatVector odd(IntVector w) {
+    static FloatVector odd(IntVector w) {
         return w.and(HIGH).reinterpretAsFloats();
     }
 

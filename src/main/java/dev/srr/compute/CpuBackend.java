@@ -148,9 +148,9 @@ public final class CpuBackend implements Backend {
 
     /** Packs {@code rows} rows of {@code in} for the targets' kernels, which must agree on a layout. */
     private float[] pack(Buf in, int rows, int inW, MatMul.Target... targets) {
-        Packing layout = Packing.of(targets[0].weight().dtype());
+        Packing layout = MatMul.packing(targets[0].weight().dtype(), rows);
         for (MatMul.Target t : targets) {
-            if (Packing.of(t.weight().dtype()) != layout) {
+            if (MatMul.packing(t.weight().dtype(), rows) != layout) {
                 throw new dev.srr.SrrException("projections of " + in + " mix weight dtypes " + t.weight().dtype()
                         + " and " + targets[0].weight().dtype() + "; srr expects one dtype per layer");
             }
@@ -182,7 +182,7 @@ public final class CpuBackend implements Backend {
     private void logits(int[] rows, float[] out) {
         int d = config.hiddenSize();
         if (packed.length < rows.length * d) packed = new float[rows.length * d];
-        Packing.of(lmHead.dtype()).pack(buf(Buf.NORMED), rows, d, packed);
+        MatMul.packing(lmHead.dtype(), rows.length).pack(buf(Buf.NORMED), rows, d, packed);
         MatMul.linear(packed, rows.length, d, new MatMul.Target(lmHead, null, out, config.vocabSize(), false));
     }
 

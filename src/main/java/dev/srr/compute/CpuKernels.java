@@ -57,7 +57,7 @@ public final class CpuKernels {
     public static void linear(float[] in, float[] out, int rows, int inW, int outW, Tensor w, float[] bias) {
         if (w.dim(0) != outW || w.dim(1) != inW) throw new IllegalArgumentException("weight " + w.shapeString() + " is not [" + outW + ", " + inW + "]");
         float[] packed = new float[rows * inW];
-        Packing.of(w.dtype()).pack(in, rows, inW, packed);
+        MatMul.packing(w.dtype(), rows).pack(in, rows, inW, packed);
         MatMul.linear(packed, rows, inW, new MatMul.Target(w, bias, out, outW, false));
     }
 

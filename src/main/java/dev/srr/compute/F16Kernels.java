@@ -29,11 +29,11 @@ final class F16Kernels {
     private F16Kernels() {
     }
 
-    private static FloatVector even(IntVector w) {
+    static FloatVector even(IntVector w) {
         return widen(w);
     }
 
-    private static FloatVector odd(IntVector w) {
+    static FloatVector odd(IntVector w) {
         return widen(w.lanewise(VectorOperators.LSHR, 16));
     }
 

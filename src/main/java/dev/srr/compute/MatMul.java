@@ -8,15 +8,24 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@code out[t, o] = sum_i x[t, i] * w[o, i] (+ bias[o])} straight from the mapped weights in their stored
- * dtype. One token is a matrix x vector (decode); many tokens run as a blocked GEMM: each thread takes a range
- * of output rows and, per block of tokens, walks 4-row weight tiles against 4-token activation tiles, so a
- * weight tile loaded once feeds every token of the block from cache.
+ * dtype. Few tokens (decode, K candidates) walk 4-row weight tiles against 1- or 4-token activation tiles that
+ * reduce along the input in vector lanes: the weights stream once from memory, which bounds decode. From
+ * {@link #GEMM_MIN_TOKENS} tokens on, the work is compute-bound and runs as {@link PanelGemm}: weights widened
+ * once per panel, broadcast-FMA micro-kernels, no horizontal sums. Inputs are packed per
+ * {@link #packing(DType, int)}.
  */
 public final class MatMul {
     /** Tokens whose packed activations are kept hot while a thread's weight rows stream past them. */
     static final int TOKEN_BLOCK = Math.max(4, Integer.getInteger("srr.matmul.tokenBlock", 64) & ~3);
     /** Fewest 4-row tiles per parallel chunk: smaller chunks cost more in scheduling than they balance. */
     static final int GRAIN = Math.max(1, Integer.getInteger("srr.matmul.grain", 8));
+
+    /**
+     * Tokens from which {@link PanelGemm} takes over from the lane-reducing tiles. Unpacking a panel costs about
+     * what 20-40 tokens of its FMAs do; on one Zen core the GEMM was ahead from 24 tokens on 1536 x 576 (F32) and
+     * 4864 x 896 (BF16) and from 48 on 576 x 1536 (F32).
+     */
+    static final int GEMM_MIN_TOKENS = Math.max(1, Integer.getInteger("srr.matmul.gemmMinTokens", 32));
 
     private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[16]);
 
@@ -30,11 +39,21 @@ public final class MatMul {
         }
     }
 
+    /** How the input of a projection over {@code tokens} rows of weights of {@code dtype} must be packed. */
+    static Packing packing(DType dtype, int tokens) {
+        return tokens >= GEMM_MIN_TOKENS ? Packing.NATURAL : Packing.of(dtype);
+    }
+
     /**
-     * Projections of the same input over all {@code tokens} rows of {@code packed} (packed for their dtype), as
-     * one parallel pass over their output rows laid end to end: q, k and v split evenly over the threads.
+     * Projections of the same input over all {@code tokens} rows of {@code packed} (packed per
+     * {@link #packing(DType, int)}), as one parallel pass over their output rows laid end to end: q, k and v split
+     * evenly over the threads.
      */
     public static void linear(float[] packed, int tokens, int inW, Target... targets) {
+        if (tokens >= GEMM_MIN_TOKENS) {
+            gemm(packed, tokens, inW, targets);
+            return;
+        }
         int[] start = new int[targets.length + 1];
         for (int j = 0; j < targets.length; j++) start[j + 1] = start[j] + (targets[j].rows() + 3) / 4;
         Parallel.forRange(start[targets.length], GRAIN, (from, to) -> {
@@ -51,6 +70,11 @@ public final class MatMul {
      * thread finishing its rows per token block while they are in cache ({@code up.out} is scratch).
      */
     public static void gateUp(float[] packed, int tokens, int inW, Target gate, Target up) {
+        if (tokens >= GEMM_MIN_TOKENS) {
+            Parallel.forRange(PanelGemm.panels(gate.rows()), 1,
+                    (from, to) -> PanelGemm.runGateUp(packed, tokens, inW, gate, up, from, to));
+            return;
+        }
         int tiles = (gate.rows() + 3) / 4;
         Parallel.forRange(tiles, GRAIN, (from, to) -> {
             int o0 = from * 4;
@@ -62,6 +86,18 @@ public final class MatMul {
                 for (int t = t0; t < t1; t++) {
                     CpuKernels.swiGlu(gate.out(), t * gate.stride() + o0, up.out(), t * up.stride() + o0, o1 - o0);
                 }
+            }
+        });
+    }
+
+    private static void gemm(float[] x, int tokens, int inW, Target... targets) {
+        int[] start = new int[targets.length + 1];
+        for (int j = 0; j < targets.length; j++) start[j + 1] = start[j] + PanelGemm.panels(targets[j].rows());
+        Parallel.forRange(start[targets.length], 1, (from, to) -> {
+            for (int j = 0; j < targets.length; j++) {
+                int lo = Math.max(from, start[j]) - start[j];
+                int hi = Math.min(to, start[j + 1]) - start[j];
+                if (lo < hi) PanelGemm.run(x, tokens, inW, targets[j], lo, hi);
             }
         });
     }

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The matmul kernels against a plain double-precision reference, on sizes that are not multiples of any vector. */
@@ -81,13 +82,84 @@ class MatMulTest {
 
     @ParameterizedTest
     @EnumSource(DType.class)
+    void gemmWithRowColumnAndTokenTailsMatchesDoubleReference(DType dt) {
+        Random rnd = new Random(3 + dt.ordinal());
+        int g = MatMul.GEMM_MIN_TOKENS;
+        for (int inW : new int[]{7, 255, 257, 600}) {
+            for (int outW : new int[]{1, 31, PanelGemm.ROWS, PanelGemm.ROWS + 1, 70}) {
+                Tensor w = random(dt, outW, inW, rnd);
+                float[] bias = gaussian(outW, rnd);
+                for (int tokens : new int[]{g, g + 5, 47}) {
+                    float[] x = gaussian(tokens * inW, rnd);
+                    float[] out = gaussian(tokens * outW, rnd);
+                    float[] before = out.clone();
+                    float[] packed = new float[x.length];
+                    MatMul.packing(dt, tokens).pack(x, tokens, inW, packed);
+                    MatMul.linear(packed, tokens, inW, new MatMul.Target(w, bias, out, outW, true));
+                    for (int t = 0; t < tokens; t++) {
+                        for (int o = 0; o < outW; o++) {
+                            double[] ref = reference(w, o, x, t * inW, inW);
+                            assertClose(before[t * outW + o] + ref[0] + bias[o], ref[1] + Math.abs(bias[o]) + Math.abs(before[t * outW + o]),
+                                    out[t * outW + o], dt + " in=" + inW + " out=" + outW + " tokens=" + tokens + " [" + t + "," + o + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gemmGivesATokenTheSameBitsInAnyBatch(DType dt) {
+        Random rnd = new Random(5 + dt.ordinal());
+        int inW = 300, outW = 45, tokens = 41, fewer = MatMul.GEMM_MIN_TOKENS + 1;
+        Tensor w = random(dt, outW, inW, rnd);
+        float[] x = gaussian(tokens * inW, rnd);
+        float[] all = new float[tokens * outW], first = new float[fewer * outW];
+        CpuKernels.linear(x, all, tokens, inW, outW, w, null);
+        CpuKernels.linear(java.util.Arrays.copyOf(x, fewer * inW), first, fewer, inW, outW, w, null);
+        for (int i = 0; i < first.length; i++) assertEquals(Float.floatToIntBits(all[i]), Float.floatToIntBits(first[i]), "element " + i);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void panelsAreKMajorFloatsOfTheWeights(DType dt) {
+        Random rnd = new Random(9 + dt.ordinal());
+        int inW = 2 * WeightPanels.CHUNK + 44;
+        Tensor w = random(dt, 40, inW, rnd);
+        for (int k0 = 0; k0 < inW; k0 += WeightPanels.CHUNK) {
+            int kLen = Math.min(WeightPanels.CHUNK, inW - k0);
+            for (int[] block : new int[][]{{0, 32}, {3, 5}, {4, 20}, {39, 1}}) {
+                float[] panel = new float[block[1] * kLen];
+                WeightPanels.unpack(w, block[0], block[1], k0, kLen, panel);
+                for (int k = 0; k < kLen; k++) {
+                    for (int r = 0; r < block[1]; r++) {
+                        assertEquals(w.get((long) (block[0] + r) * inW + k0 + k), panel[k * block[1] + r], dt + " o=" + (block[0] + r) + " k=" + (k0 + k));
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> WeightPanels.unpack(w, 0, 4, 100, 8, new float[32]));
+        assertThrows(IllegalArgumentException.class, () -> WeightPanels.unpack(w, 0, 4, 0, WeightPanels.CHUNK + 1, new float[4 * 257]));
+    }
+
+    static int[] fusedTokenCounts() {
+        return new int[]{6, MatMul.GEMM_MIN_TOKENS + 3};
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
     void groupedProjectionsAccumulateAndGateUpMatchSeparateOps(DType dt) {
+        for (int tokens : fusedTokenCounts()) groupedProjectionsAccumulateAndGateUpMatchSeparateOps(dt, tokens);
+    }
+
+    private void groupedProjectionsAccumulateAndGateUpMatchSeparateOps(DType dt, int tokens) {
         Random rnd = new Random(11 + dt.ordinal());
-        int inW = 67, tokens = 6;
+        int inW = 67;
         Tensor a = random(dt, 13, inW, rnd), b = random(dt, 5, inW, rnd);
         float[] x = gaussian(tokens * inW, rnd);
         float[] packed = new float[x.length];
-        Packing.of(dt).pack(x, tokens, inW, packed);
+        MatMul.packing(dt, tokens).pack(x, tokens, inW, packed);
 
         float[] outA = new float[tokens * 13];
         float[] outB = gaussian(tokens * 5, rnd);
@@ -99,15 +171,22 @@ class MatMulTest {
         for (int i = 0; i < soloA.length; i++) assertEquals(soloA[i], outA[i], "grouped " + i);
         for (int i = 0; i < soloB.length; i++) assertEquals(before[i] + soloB[i], outB[i], "accumulated " + i);
 
-        Tensor g = random(dt, 13, inW, rnd), u = random(dt, 13, inW, rnd);
-        float[] gate = new float[tokens * 13], up = new float[tokens * 13];
-        MatMul.gateUp(packed, tokens, inW, new MatMul.Target(g, null, gate, 13, false), new MatMul.Target(u, null, up, 13, false));
+        int gw = 13 + PanelGemm.ROWS; // a full panel and a tail
+        Tensor g = random(dt, gw, inW, rnd), u = random(dt, gw, inW, rnd);
+        float[] gBias = gaussian(gw, rnd), uBias = gaussian(gw, rnd);
+        float[] gate = new float[tokens * gw], up = new float[tokens * gw];
+        MatMul.gateUp(packed, tokens, inW, new MatMul.Target(g, gBias, gate, gw, false), new MatMul.Target(u, uBias, up, gw, false));
         for (int t = 0; t < tokens; t++) {
-            for (int o = 0; o < 13; o++) {
-                double gv = reference(g, o, x, t * inW, inW)[0];
-                double uv = reference(u, o, x, t * inW, inW)[0];
-                double expected = gv / (1 + Math.exp(-gv)) * uv;
-                assertEquals(expected, gate[t * 13 + o], 1e-5 * (1 + Math.abs(expected)), dt + " swiglu [" + t + "," + o + "]");
+            for (int o = 0; o < gw; o++) {
+                double[] gr = reference(g, o, x, t * inW, inW), ur = reference(u, o, x, t * inW, inW);
+                double gv = gr[0] + gBias[o], uv = ur[0] + uBias[o];
+                double sig = 1 / (1 + Math.exp(-gv));
+                double expected = gv * sig * uv;
+                // the projections' float32 error (1e-6 of their sums of |terms|, as above) carried through silu(g) * u
+                double dSilu = sig * (1 + gv * (1 - sig));
+                double tol = 1e-6 * (Math.abs(dSilu * uv) * (gr[1] + Math.abs(gBias[o])) + Math.abs(gv * sig) * (ur[1] + Math.abs(uBias[o])))
+                        + 1e-6 * Math.abs(expected);
+                assertEquals(expected, gate[t * gw + o], tol, dt + " tokens=" + tokens + " swiglu [" + t + "," + o + "]");
             }
         }
     }
