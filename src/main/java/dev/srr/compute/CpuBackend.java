@@ -130,8 +130,7 @@ public final class CpuBackend implements Backend {
                                 out.width(config), p.accumulate().get(j));
                     }
                     int inW = p.in().width(config);
-                    float[] x = pack(p.in(), rows, inW, targets);
-                    MatMul.linear(x, rows, inW, targets);
+                    for (MatMul.Target[] group : byLayout(targets, rows)) MatMul.linear(pack(p.in(), rows, inW, group), rows, inW, group);
                 }
                 case FusedPlan.Exec.GateUp g -> {
                     int w = g.gate().out().width(config);
@@ -140,23 +139,37 @@ public final class CpuBackend implements Backend {
                     MatMul.Target up = new MatMul.Target(weights.all().get(g.up().weight()), vector(g.up().bias()),
                             buf(g.up().out()), w, false);
                     int inW = g.gate().in().width(config);
-                    MatMul.gateUp(pack(g.gate().in(), rows, inW, gate, up), rows, inW, gate, up);
+                    if (MatMul.packing(gate.weight().dtype(), rows) == MatMul.packing(up.weight().dtype(), rows)) {
+                        MatMul.gateUp(pack(g.gate().in(), rows, inW, gate, up), rows, inW, gate, up);
+                    } else {
+                        MatMul.linear(pack(g.gate().in(), rows, inW, gate), rows, inW, gate);
+                        MatMul.linear(pack(g.gate().in(), rows, inW, up), rows, inW, up);
+                        CpuKernels.swiGlu(gate.out(), up.out(), rows * w);
+                    }
                 }
             }
         }
     }
 
-    /** Packs {@code rows} rows of {@code in} for the targets' kernels, which must agree on a layout. */
+    /** Packs {@code rows} rows of {@code in} for the targets' kernels, which share one layout ({@link #byLayout}). */
     private float[] pack(Buf in, int rows, int inW, MatMul.Target... targets) {
-        Packing layout = MatMul.packing(targets[0].weight().dtype(), rows);
-        for (MatMul.Target t : targets) {
-            if (MatMul.packing(t.weight().dtype(), rows) != layout) {
-                throw new dev.srr.SrrException("projections of " + in + " mix weight dtypes " + t.weight().dtype()
-                        + " and " + targets[0].weight().dtype() + "; srr expects one dtype per layer");
-            }
-        }
-        layout.pack(buf(in), rows, inW, packed);
+        MatMul.packing(targets[0].weight().dtype(), rows).pack(buf(in), rows, inW, packed);
         return packed;
+    }
+
+    /**
+     * The targets grouped by the activation layout their kernels read, in order of first appearance: one group (one
+     * packing, one parallel pass) when all agree, as in a checkpoint of one dtype or one mixing only block types
+     * (llama.cpp's Q4_K/Q6_K mixes); two when a layer mixes, e.g., BF16 with F32 or quantized weights.
+     */
+    private static List<MatMul.Target[]> byLayout(MatMul.Target[] targets, int rows) {
+        Packing first = MatMul.packing(targets[0].weight().dtype(), rows);
+        boolean one = true;
+        for (MatMul.Target t : targets) one &= MatMul.packing(t.weight().dtype(), rows) == first;
+        if (one) return List.<MatMul.Target[]>of(targets);
+        Map<Packing, List<MatMul.Target>> groups = new java.util.LinkedHashMap<>();
+        for (MatMul.Target t : targets) groups.computeIfAbsent(MatMul.packing(t.weight().dtype(), rows), k -> new java.util.ArrayList<>()).add(t);
+        return groups.values().stream().map(g -> g.toArray(MatMul.Target[]::new)).toList();
     }
 
     private void execute(Op op, Step s) {

@@ -36,7 +36,7 @@ public final class CpuKernels {
         for (; i < n; i++) acc[accOff + i] += w * x[xOff + i];
     }
 
-    /** Widens {@code n} elements of {@code w} starting at element {@code from} into {@code out}. */
+    /** Widens {@code n} elements of {@code w} starting at element {@code from} into {@code out} (block types decoded). */
     public static void widen(Tensor w, long from, float[] out, int n) {
         MemorySegment seg = w.data();
         switch (w.dtype()) {
@@ -47,6 +47,7 @@ public final class CpuKernels {
             case F16 -> {
                 for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(seg.get(Tensor.I16_LE, (from + i) * 2));
             }
+            default -> w.copyTo(from, out, 0, n);
         }
     }
 

@@ -79,6 +79,10 @@ public final class MatMul {
         Parallel.forRange(tiles, GRAIN, (from, to) -> {
             int o0 = from * 4;
             int o1 = Math.min(gate.rows(), to * 4);
+            if (gate.weight().dtype().isBlock() || up.weight().dtype().isBlock()) {
+                QuantMatMul.gateUp(packed, tokens, inW, gate, up, o0, o1);
+                return;
+            }
             for (int t0 = 0; t0 < tokens; t0 += TOKEN_BLOCK) {
                 int t1 = Math.min(tokens, t0 + TOKEN_BLOCK);
                 tile(packed, t0, t1, inW, gate, o0, o1);
@@ -104,6 +108,10 @@ public final class MatMul {
 
     /** Output rows [o0, o1) of {@code target} for every token, on the calling thread. */
     static void rows(float[] packed, int tokens, int inW, Target target, int o0, int o1) {
+        if (target.weight().dtype().isBlock()) {
+            QuantMatMul.rows(packed, tokens, inW, target, o0, o1);
+            return;
+        }
         for (int t0 = 0; t0 < tokens; t0 += TOKEN_BLOCK) {
             tile(packed, t0, Math.min(tokens, t0 + TOKEN_BLOCK), inW, target, o0, o1);
         }
@@ -143,6 +151,7 @@ public final class MatMul {
                     case BF16 -> Bf16Kernels.dot(seg, wb, x, t * inW, inW);
                     case F16 -> F16Kernels.dot(seg, wb, x, t * inW, inW);
                     case F32 -> F32Kernels.dot(seg, wb, x, t * inW, inW);
+                    default -> throw new IllegalStateException(dt + " rows go to QuantMatMul");
                 };
                 store(target, t, o, s);
             }

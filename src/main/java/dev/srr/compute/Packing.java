@@ -4,7 +4,7 @@ import dev.srr.tensor.DType;
 
 /** How the matmul kernels want a row of float activations laid out for weights of a given dtype. */
 enum Packing {
-    /** As is: F32 weights load one float per lane. */
+    /** As is: F32 weights load one float per lane; block-quantized weights are decoded to F32 rows. */
     NATURAL,
     /**
      * For 16-bit weights, whose kernels widen one int load into the even and the odd elements: each block of
@@ -13,7 +13,7 @@ enum Packing {
     PAIRED;
 
     static Packing of(DType dtype) {
-        return dtype == DType.F32 ? NATURAL : PAIRED;
+        return dtype == DType.F32 || dtype.isBlock() ? NATURAL : PAIRED;
     }
 
     /** Rows {@code rows[i]} (width {@code w}) of {@code in} into consecutive rows of {@code out}. */

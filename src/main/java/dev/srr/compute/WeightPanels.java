@@ -47,7 +47,7 @@ public final class WeightPanels {
             case F32 -> unpackF32(w, o0, rows, k0, kLen, panel);
             case BF16 -> unpackHalves(w, o0, rows, k0, kLen, panel, true);
             case F16 -> unpackHalves(w, o0, rows, k0, kLen, panel, false);
-            default -> throw new IllegalArgumentException("no weight panels for dtype " + w.dtype());
+            case Q8_0, Q4_0, Q4_1, Q4_K, Q6_K -> QuantMatMul.unpack(w, o0, rows, k0, kLen, panel);
         }
     }
 

@@ -29,6 +29,7 @@ public record Checkpoint(Path source, ModelConfig config, Weights weights) imple
         Weights weights = Weights.open(path);
         try {
             ModelWeights.check(config, weights);
+            weights = LoadQuantization.apply(weights, config);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -41,15 +42,26 @@ public record Checkpoint(Path source, ModelConfig config, Weights weights) imple
         return GgufFile.looksLikeGguf(path);
     }
 
-    /** Opens a GGUF file with its quantized tensors expanded to {@code dtype} (null: {@link GgufWeights#targetDType}). */
+    /**
+     * Opens a GGUF file with its quantized tensors expanded to {@code dtype} (null: as {@link GgufWeights#targetDType}
+     * says, by default kept in place). Float projections are then quantized if {@code -Dsrr.quantize} asks
+     * ({@link LoadQuantization}).
+     */
     public static Checkpoint openGguf(Path path, dev.srr.tensor.DType dtype) {
         GgufFile file = GgufFile.open(path);
+        ModelConfig config;
+        Weights weights;
         try {
-            ModelConfig config = GgufConfig.read(file);
-            Weights weights = GgufWeights.load(file, config, dtype != null ? dtype : GgufWeights.targetDType(file));
-            return new Checkpoint(path, config, weights);
+            config = GgufConfig.read(file);
+            weights = GgufWeights.load(file, config, dtype != null ? dtype : GgufWeights.targetDType(file));
         } catch (RuntimeException e) {
             file.close();
+            throw e;
+        }
+        try {
+            return new Checkpoint(path, config, LoadQuantization.apply(weights, config));
+        } catch (RuntimeException e) {
+            weights.close();
             throw e;
         }
     }

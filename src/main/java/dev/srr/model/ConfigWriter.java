@@ -55,6 +55,7 @@ public final class ConfigWriter {
             case F32 -> "float32";
             case F16 -> "float16";
             case BF16 -> "bfloat16";
+            default -> throw new IllegalArgumentException("a checkpoint folder holds float dtypes, not " + dtype);
         });
         return m;
     }

@@ -23,53 +23,70 @@ import java.util.stream.IntStream;
  *
  * <ul>
  *   <li>F32, F16 and BF16 tensors are used in place from the mapped file.</li>
- *   <li>Block-quantized tensors (Q4_0 ... Q6_K) are dequantized once at load into off-heap memory: to float32
- *       (exact) when that takes at most a quarter of the machine's memory, else to bfloat16 (half the memory,
- *       each value rounded once); {@code -Dsrr.gguf.dtype=f32|bf16|f16} chooses. A layer with any quantized
- *       matrix has all its matrices converted, so its fused projections share one dtype.</li>
+ *   <li>By default ({@code -Dsrr.gguf.dtype=inplace}) the block-quantized matrices of types the CPU kernels
+ *       read (Q8_0, Q4_0, Q4_1, Q4_K, Q6_K: {@link DType#isBlock()}) are used in place too, as their blocks; the
+ *       other block types (Q5_0, Q5_1, Q2_K, Q3_K, Q5_K) and quantized vectors are dequantized at load to float32,
+ *       or to bfloat16 when float32 copies would take more than a quarter of the machine's memory. Layers may then
+ *       mix dtypes (llama.cpp mixes Q4_K and Q6_K within a layer).</li>
+ *   <li>{@code -Dsrr.gguf.dtype=f32|bf16|f16} dequantizes every block-quantized tensor at load into off-heap
+ *       memory of that dtype, {@code auto} to float32 or bfloat16 by the same memory rule; a layer with any
+ *       quantized matrix then has all its matrices converted, so it computes in one dtype. This is the reference
+ *       the in-place kernels are tested against.</li>
  *   <li>For the {@code llama} and {@code mistral} architectures, llama.cpp's converter reorders the rows of
  *       {@code q_proj} and {@code k_proj} within each head (pairs interleaved for its rotary kernel); the rows are
- *       put back in Hugging Face order here, so hidden states and every later computation keep transformers'
- *       semantics. The reordering: GGUF row {@code h*d + 2b + a} is Hugging Face row {@code h*d + a*d/2 + b}
- *       (head {@code h}, head width {@code d}, {@code a} in {0, 1}, {@code b < d/2}); llama.cpp's
- *       {@code convert_hf_to_gguf.py}, {@code LlamaModel.permute}.</li>
+ *       put back in Hugging Face order here (whole rows of blocks for a quantized matrix), so hidden states and
+ *       every later computation keep transformers' semantics. The reordering: GGUF row {@code h*d + 2b + a} is
+ *       Hugging Face row {@code h*d + a*d/2 + b} (head {@code h}, head width {@code d}, {@code a} in {0, 1},
+ *       {@code b < d/2}); llama.cpp's {@code convert_hf_to_gguf.py}, {@code LlamaModel.permute}.</li>
  * </ul>
  */
 public final class GgufWeights {
-    /** Property choosing the dtype quantized tensors are expanded to. */
+    /** Property choosing whether quantized tensors stay in place ({@code inplace}) or the dtype they are expanded to. */
     public static final String DTYPE_PROPERTY = "srr.gguf.dtype";
+    /** The property's value (and default) keeping quantized tensors in place. */
+    public static final String IN_PLACE = "inplace";
     private static final int ROWS_PER_TASK = 64;
 
     private GgufWeights() {
     }
 
     /**
-     * The dtype {@code file}'s quantized tensors become: {@code -Dsrr.gguf.dtype} (f32, bf16, f16), or by default
-     * (auto) float32 when the expanded tensors take at most a quarter of physical memory, else bfloat16.
+     * The dtype {@code file}'s quantized tensors are expanded to, or null to keep them in place (the default,
+     * {@code -Dsrr.gguf.dtype=inplace}): {@code -Dsrr.gguf.dtype} f32, bf16, f16, or auto (float32 when the
+     * expanded tensors take at most a quarter of physical memory, else bfloat16).
      *
      * @throws SrrException for an unknown value, or when even the chosen dtype needs more than the machine's memory
      */
     public static DType targetDType(GgufFile file) {
-        String v = System.getProperty(DTYPE_PROPERTY, "auto");
+        String v = System.getProperty(DTYPE_PROPERTY, IN_PLACE);
+        if (v.equals(IN_PLACE)) return null;
         long values = 0;
         for (GgufTensor t : file.tensors().values()) if (!t.type().isFloat()) values += t.size();
-        long memory = physicalMemory();
+        if (v.equals("auto")) return expansion(file, values);
         DType dtype;
-        if (v.equals("auto")) {
-            dtype = values * 4 <= memory / 4 ? DType.F32 : DType.BF16;
-        } else {
-            try {
-                dtype = DType.parse(v);
-            } catch (SrrException e) {
-                throw new SrrException("-D" + DTYPE_PROPERTY + "=" + v + ": use auto, f32, bf16 or f16");
-            }
+        try {
+            dtype = DType.parse(v);
+        } catch (SrrException e) {
+            throw new SrrException("-D" + DTYPE_PROPERTY + "=" + v + ": use " + IN_PLACE + ", auto, f32, bf16 or f16");
         }
+        checkMemory(file, values, dtype);
+        return dtype;
+    }
+
+    /** Float32 when {@code values} float32 values take at most a quarter of physical memory, else bfloat16. */
+    private static DType expansion(GgufFile file, long values) {
+        DType dtype = values * 4 <= physicalMemory() / 4 ? DType.F32 : DType.BF16;
+        checkMemory(file, values, dtype);
+        return dtype;
+    }
+
+    private static void checkMemory(GgufFile file, long values, DType dtype) {
+        long memory = physicalMemory();
         if (memory > 0 && values * dtype.bytes > memory) {
             throw new SrrException(file.path() + ": dequantizing to " + dtype.name().toLowerCase(java.util.Locale.ROOT) + " needs "
                     + gib(values * dtype.bytes) + " GiB, more than this machine's " + gib(memory) + " GiB"
                     + (dtype == DType.F32 ? " (try -D" + DTYPE_PROPERTY + "=bf16)" : ""));
         }
-        return dtype;
     }
 
     private static String gib(long bytes) {
@@ -87,6 +104,8 @@ public final class GgufWeights {
     /**
      * Maps every tensor {@code config} needs, checking names, shapes and types against the file first.
      *
+     * @param target the dtype every quantized tensor is expanded to, or null to keep the types the kernels read in
+     *               place ({@link #targetDType})
      * @throws SrrException naming the GGUF tensor when it is missing, misshapen or of a type srr cannot read
      */
     public static Weights load(GgufFile file, ModelConfig config, DType target) {
@@ -106,7 +125,14 @@ public final class GgufWeights {
                 layer.add(entry(file, t.ggufName(i), t.name(i), t.shape(config), heads));
             }
             boolean quantized = layer.stream().anyMatch(e -> !e.stored.type().isFloat());
-            for (Entry e : layer) entries.add(quantized && e.shape.length == 2 ? e.convertTo(target) : e);
+            for (Entry e : layer) entries.add(target != null && quantized && e.shape.length == 2 ? e.convert() : e);
+        }
+        boolean inPlace = target == null;
+        DType expand = target;
+        if (inPlace) {
+            long values = 0;
+            for (Entry e : entries) if (!e.inPlace(true)) values += e.stored.size();
+            expand = expansion(file, values);
         }
 
         Arena arena = Arena.ofShared();
@@ -114,7 +140,7 @@ public final class GgufWeights {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             Map<String, java.nio.file.Path> origin = new LinkedHashMap<>();
             for (Entry e : entries) {
-                tensors.put(e.hfName, e.materialize(arena, target, config.headDim()));
+                tensors.put(e.hfName, e.materialize(arena, inPlace, expand, config.headDim()));
                 origin.put(e.hfName, file.path());
             }
             return new Weights(file.path(), List.of(arena, file), tensors, origin);
@@ -141,22 +167,31 @@ public final class GgufWeights {
 
     /** One tensor to map: in place, or copied (dequantized, converted and/or with rows reordered). */
     private record Entry(GgufTensor stored, String hfName, long[] shape, int permuteHeads, boolean forceConvert) {
-        Entry convertTo(DType target) {
+        Entry convert() {
             return new Entry(stored, hfName, shape, permuteHeads, true);
         }
 
-        Tensor materialize(Arena arena, DType target, int headDim) {
+        /** Whether the stored type is computed from as is: a float type, or (in place) a block matrix the kernels read. */
+        boolean inPlace(boolean blocksInPlace) {
+            DType own = DType.ofGgml(stored.type());
+            if (forceConvert || own == null) return false;
+            return !own.isBlock() || blocksInPlace && shape.length == 2;
+        }
+
+        Tensor materialize(Arena arena, boolean blocksInPlace, DType expand, int headDim) {
             GgmlType type = stored.type();
-            if (type.isFloat() && permuteHeads == 0 && !forceConvert) {
-                return new Tensor(hfName, type.floatDType(), shape, stored.data());
+            boolean keep = inPlace(blocksInPlace);
+            if (keep && permuteHeads == 0) {
+                return new Tensor(hfName, DType.ofGgml(type), shape, stored.data());
             }
-            DType out = type.isFloat() && !forceConvert ? type.floatDType() : target;
+            DType out = keep ? DType.ofGgml(type) : expand;
             // a vector whose elements are reordered (a q/k bias) is handled as a column of one-value rows
             boolean column = shape.length == 1 && permuteHeads > 0;
             int rows = shape.length == 2 || column ? Math.toIntExact(shape[0]) : 1;
             int cols = shape.length == 2 ? Math.toIntExact(shape[1]) : column ? 1 : Math.toIntExact(shape[0]);
             long rowBytes = (long) cols / type.blockSize * type.blockBytes;
-            MemorySegment dst = arena.allocate((long) rows * cols * out.bytes, 64);
+            long outRowBytes = keep ? rowBytes : (long) cols * out.bytes;
+            MemorySegment dst = arena.allocate(rows * outRowBytes, 64);
             int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
             IntStream.range(0, tasks).parallel().forEach(task -> {
                 byte[] src = new byte[Math.toIntExact(rowBytes)];
@@ -164,7 +199,7 @@ public final class GgufWeights {
                 for (int r = task * ROWS_PER_TASK; r < Math.min(rows, (task + 1) * ROWS_PER_TASK); r++) {
                     int from = permuteHeads == 0 ? r : ggufRow(r, headDim);
                     MemorySegment.copy(stored.data(), ValueLayout.JAVA_BYTE, from * rowBytes, src, 0, src.length);
-                    if (out == type.floatDType()) {
+                    if (keep) {
                         MemorySegment.copy(src, 0, dst, ValueLayout.JAVA_BYTE, r * rowBytes, src.length);
                         continue;
                     }
@@ -208,6 +243,7 @@ public final class GgufWeights {
             case F16 -> {
                 for (int i = 0; i < values.length; i++) dst.set(Tensor.I16_LE, (firstElement + i) * 2, Float.floatToFloat16(values[i]));
             }
+            default -> throw new IllegalArgumentException("expanding to " + out);
         }
     }
 }

@@ -116,6 +116,20 @@ public final class Weights implements AutoCloseable {
         return t;
     }
 
+    /**
+     * These weights with the tensors of {@code replaced} swapped in (same names); {@code extra} (the memory behind
+     * them) is closed first when the result is closed, then what these weights hold. The result takes over this
+     * object's resources: close only the result.
+     */
+    Weights with(Map<String, Tensor> replaced, AutoCloseable extra) {
+        Map<String, Tensor> all = new LinkedHashMap<>(tensors);
+        all.putAll(replaced);
+        List<AutoCloseable> res = new ArrayList<>();
+        res.add(extra);
+        res.addAll(resources);
+        return new Weights(folder, res, all, origin);
+    }
+
     public Map<String, Tensor> all() {
         return tensors;
     }

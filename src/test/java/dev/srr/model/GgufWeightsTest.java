@@ -7,11 +7,15 @@ import dev.srr.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The dtype quantized GGUF tensors are expanded to: exact float32 by default here, bfloat16 or float16 on request. */
+/**
+ * How quantized GGUF tensors are loaded: in place as their blocks by default, or expanded to exact float32 (auto,
+ * here), bfloat16 or float16 on request.
+ */
 class GgufWeightsTest {
     @AfterEach
     void clear() {
@@ -19,9 +23,37 @@ class GgufWeightsTest {
     }
 
     @Test
+    void blocksStayInPlaceByDefaultWithTheDequantizedValuesAndHuggingFaceRowOrder() {
+        String q = LayerTensor.Q_PROJ.name(3);
+        String v = LayerTensor.V_PROJ.name(3);
+        float[] qExact, vExact, embedExact;
+        System.setProperty(GgufWeights.DTYPE_PROPERTY, "f32");
+        try (Checkpoint ck = Checkpoint.open(TestData.smolLm2())) {
+            qExact = ck.weights().all().get(q).toFloatArray();
+            vExact = ck.weights().all().get(v).toFloatArray();
+            embedExact = ck.weights().all().get(ModelWeights.EMBED).toFloatArray();
+        }
+        System.clearProperty(GgufWeights.DTYPE_PROPERTY);
+        try (Checkpoint ck = Checkpoint.open(TestData.smolLm2())) {
+            Tensor tq = ck.weights().all().get(q);
+            assertEquals(DType.Q4_1, tq.dtype());
+            assertEquals(DType.Q8_0, ck.weights().all().get(ModelWeights.EMBED).dtype(), "token_embd is Q8_0 in this file");
+            // q rows are permuted back (copied whole rows of blocks), v is the mapped file itself
+            assertArrayEquals(qExact, tq.toFloatArray());
+            assertArrayEquals(vExact, ck.weights().all().get(v).toFloatArray());
+            Tensor embed = ck.weights().all().get(ModelWeights.EMBED);
+            float[] row = new float[40];
+            embed.copyTo(576L * 1234 + 20, row); // a range across block boundaries, inside one embedding row
+            for (int i = 0; i < row.length; i++) assertEquals(embedExact[576 * 1234 + 20 + i], row[i], 0f);
+            assertEquals(embedExact[576 * 49151 + 575], embed.get(576L * 49151 + 575), 0f);
+        }
+    }
+
+    @Test
     void smallModelsExpandToFloat32AndBf16IsEachFloat32ValueRoundedOnce() {
         String q = LayerTensor.Q_PROJ.name(3);
         float[] exact;
+        System.setProperty(GgufWeights.DTYPE_PROPERTY, "auto");
         try (Checkpoint ck = Checkpoint.open(TestData.smolLm2())) {
             Tensor t = ck.weights().all().get(q);
             assertEquals(DType.F32, t.dtype(), "auto: 0.5 GB of float32 is well under a quarter of the memory");
@@ -42,6 +74,6 @@ class GgufWeightsTest {
     void anUnknownDtypeNamesTheProperty() {
         System.setProperty(GgufWeights.DTYPE_PROPERTY, "int4");
         SrrException e = assertThrows(SrrException.class, () -> Checkpoint.open(TestData.smolLm2()).close());
-        assertTrue(e.getMessage().contains("-Dsrr.gguf.dtype=int4: use auto, f32, bf16 or f16"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dsrr.gguf.dtype=int4: use inplace, auto, f32, bf16 or f16"), e.getMessage());
     }
 }

@@ -81,10 +81,10 @@ final class DeviceWeights {
         return out;
     }
 
-    /** BF16 or F16 when every named tensor has that dtype, else null (F32 or mixed: stored as FP32). */
+    /** BF16 or F16 when every named tensor has that dtype, else null (F32, block-quantized or mixed: stored as FP32). */
     private DType rawType(String[] names) {
         DType first = weights.all().get(names[0]).dtype();
-        if (first == DType.F32) return null;
+        if (first != DType.BF16 && first != DType.F16) return null;
         for (String n : names) if (weights.all().get(n).dtype() != first) return null;
         return first;
     }
