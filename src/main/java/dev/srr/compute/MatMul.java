@@ -25,7 +25,7 @@ public final class MatMul {
      * what 20-40 tokens of its FMAs do; on one Zen core the GEMM was ahead from 24 tokens on 1536 x 576 (F32) and
      * 4864 x 896 (BF16) and from 48 on 576 x 1536 (F32).
      */
-    static final int GEMM_MIN_TOKENS = Math.max(1, Integer.getInteger("srr.matmul.gemmMinTokens", 32));
+    public static final int GEMM_MIN_TOKENS = Math.max(1, Integer.getInteger("srr.matmul.gemmMinTokens", 32));
 
     private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[16]);
 

@@ -26,7 +26,11 @@ class InPlaceQuantParityTest {
     static final List<String> PROMPTS = List.of(
             "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n",
             "<|im_start|>user\nWrite a haiku about the sea.<|im_end|>\n<|im_start|>assistant\n",
-            "The three primary colors are");
+            "The three primary colors are",
+            // past MatMul.GEMM_MIN_TOKENS: the prompt runs on the panel GEMM with block-type panels
+            "<|im_start|>user\nSummarise in two sentences: the river rises in the mountains, runs through forests and "
+                    + "farmland, turns the wheels of three old mills, passes under seven bridges and reaches the sea at a "
+                    + "wide, muddy estuary full of birds.<|im_end|>\n<|im_start|>assistant\n");
     static LoadedModel inPlace;
     static LoadedModel dequantized;
     static ModelTokenizer tokenizer;
@@ -93,9 +97,13 @@ class InPlaceQuantParityTest {
             }
         }
         System.out.printf("InPlaceQuantParityTest: worst logit difference in place vs dequantized f32: %.2e of max |logit|%n", worst);
-        // the kernels use the dequantized values and the F32 summation order, so this is 0 today; the bound leaves
-        // room for a prefill GEMM that orders its sums differently
-        assertTrue(worst <= 1e-5, "logits differ by " + worst + " of the largest");
+        // the block kernels decode to the dequantized values and sum in the F32 kernels' order (decode, small steps)
+        // or run the same panel GEMM on the same unpacked floats (prompts): the documented promise is the same bits
+        assertTrue(ids(PROMPTS.getLast()).length >= dev.srr.compute.MatMul.GEMM_MIN_TOKENS, "a prompt for the GEMM path");
+        for (String p : PROMPTS) {
+            int[] prompt = ids(p);
+            assertArrayEquals(logits(dequantized, prompt), logits(inPlace, prompt), p + ": in place gives other bits than f32");
+        }
     }
 
     @Test
