@@ -158,7 +158,8 @@ public final class MatMul {
         }
     }
 
-    private static void store(Target target, int t, int o, float s) {
+    /** One output: {@code out[t * stride + o] (+)= s + bias[o]}, as the target asks. */
+    static void store(Target target, int t, int o, float s) {
         if (target.bias() != null) s += target.bias()[o];
         int at = t * target.stride() + o;
         if (target.accumulate()) target.out()[at] += s;

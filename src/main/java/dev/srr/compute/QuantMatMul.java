@@ -13,7 +13,9 @@ import java.lang.foreign.MemorySegment;
  *   <li>One token (decode): {@link BlockDot} decodes two rows' blocks in registers and multiply-adds them.</li>
  *   <li>More tokens (a batch of candidates, a prompt): a tile of rows is decoded once into a float32 scratch
  *       ({@link BlockDecode}) and every token of the step runs against it ({@link ScratchKernels}) while it is in
- *       cache; 4 rows for up to {@link #SMALL_STEP} tokens, {@link #LARGE_TILE} for more.</li>
+ *       cache; 4 rows for up to {@link #SMALL_STEP} tokens, {@link #LARGE_TILE} for more. From
+ *       {@link MatMul#GEMM_MIN_TOKENS} tokens on, prompts run on {@link PanelGemm} instead, with panels from
+ *       {@link #unpack}.</li>
  * </ul>
  *
  * <p>Both paths use the values of {@link dev.srr.tensor.Dequantizer} and sum each (row, token) pair in the order of
@@ -22,7 +24,7 @@ import java.lang.foreign.MemorySegment;
 final class QuantMatMul {
     /** Up to this many tokens decode 4-row tiles: the scratch stays in L1. */
     static final int SMALL_STEP = 8;
-    /** Rows decoded per tile for more tokens (prefill): four 4-row tiles share each 4-token activation tile. */
+    /** Rows decoded per tile for more tokens (up to the GEMM's threshold): four 4-row tiles share each 4-token activation tile. */
     static final int LARGE_TILE = 16;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -58,8 +60,8 @@ final class QuantMatMul {
         if (tokens == 1 && BlockDot.SUPPORTED) {
             for (; o + 2 <= o1; o += 2) {
                 BlockDot.dot2(dt, seg, o * rowBytes, rowBytes, x, 0, inW, sums);
-                store(target, 0, o, sums[0]);
-                store(target, 0, o + 1, sums[1]);
+                MatMul.store(target, 0, o, sums[0]);
+                MatMul.store(target, 0, o + 1, sums[1]);
             }
         }
         int tile = tokens <= SMALL_STEP ? 4 : LARGE_TILE;
@@ -72,14 +74,14 @@ final class QuantMatMul {
                 int r = 0;
                 for (; r + 4 <= rows; r += 4) {
                     ScratchKernels.tile4x4(rowsF, r * inW, inW, x, t * inW, inW, inW, sums);
-                    for (int k = 0; k < 4; k++) for (int j = 0; j < 4; j++) store(target, t + k, o + r + j, sums[k * 4 + j]);
+                    for (int k = 0; k < 4; k++) for (int j = 0; j < 4; j++) MatMul.store(target, t + k, o + r + j, sums[k * 4 + j]);
                 }
                 for (; r < rows; r++) {
-                    for (int k = 0; k < 4; k++) store(target, t + k, o + r, ScratchKernels.dot(rowsF, r * inW, x, (t + k) * inW, inW));
+                    for (int k = 0; k < 4; k++) MatMul.store(target, t + k, o + r, ScratchKernels.dot(rowsF, r * inW, x, (t + k) * inW, inW));
                 }
             }
             for (; t < tokens; t++) {
-                for (int r = 0; r < rows; r++) store(target, t, o + r, ScratchKernels.dot(rowsF, r * inW, x, t * inW, inW));
+                for (int r = 0; r < rows; r++) MatMul.store(target, t, o + r, ScratchKernels.dot(rowsF, r * inW, x, t * inW, inW));
             }
         }
     }
@@ -104,13 +106,6 @@ final class QuantMatMul {
      */
     private static MemorySegment plain(MemorySegment s) {
         return s.isNative() ? MemorySegment.ofAddress(s.address()).reinterpret(s.byteSize()) : s;
-    }
-
-    private static void store(MatMul.Target target, int t, int o, float s) {
-        if (target.bias() != null) s += target.bias()[o];
-        int at = t * target.stride() + o;
-        if (target.accumulate()) target.out()[at] += s;
-        else target.out()[at] = s;
     }
 
     /**
