@@ -27,7 +27,7 @@ import java.util.function.DoubleSupplier;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure throughput in the style of llama-bench: prompt processing (pp) at several lengths, decode "
-                + "(tg) at several context depths and with K sequences per step, SRR feature encoding stopping at the 25% layer and at the last, the "
+                + "(tg) at several context depths and with K sequences per step, SRR feature encoding stopping at the 25%% layer and at the last, the "
                 + "machine's memory read bandwidth and the decode ceiling it implies.",
                 "Each test runs once untimed (JIT warm-up), then --repeat times; the median is reported with the spread."})
 public final class BenchCommand implements Callable<Integer> {
