@@ -79,7 +79,7 @@ public final class MatMul {
         Parallel.forRange(tiles, GRAIN, (from, to) -> {
             int o0 = from * 4;
             int o1 = Math.min(gate.rows(), to * 4);
-            if (gate.weight().dtype().isBlock() || up.weight().dtype().isBlock()) {
+            if (QuantMatMul.decodes(gate.weight().dtype()) || QuantMatMul.decodes(up.weight().dtype())) {
                 QuantMatMul.gateUp(packed, tokens, inW, gate, up, o0, o1);
                 return;
             }
@@ -108,7 +108,7 @@ public final class MatMul {
 
     /** Output rows [o0, o1) of {@code target} for every token, on the calling thread. */
     static void rows(float[] packed, int tokens, int inW, Target target, int o0, int o1) {
-        if (target.weight().dtype().isBlock()) {
+        if (QuantMatMul.decodes(target.weight().dtype())) {
             QuantMatMul.rows(packed, tokens, inW, target, o0, o1);
             return;
         }
@@ -125,12 +125,12 @@ public final class MatMul {
         float[] sums = SUMS.get();
         int o = o0;
         for (; o + 4 <= o1; o += 4) {
+            if (t1 - t0 < 4) Touch.ahead(seg, rowBytes, o0, o1, o);
             long wb = o * rowBytes;
             int t = t0;
             for (; t + 4 <= t1; t += 4) {
                 switch (dt) {
                     case BF16 -> Bf16Kernels.tile4x4(seg, wb, rowBytes, x, t * inW, inW, inW, sums);
-                    case F16 -> F16Kernels.tile4x4(seg, wb, rowBytes, x, t * inW, inW, inW, sums);
                     case F32 -> F32Kernels.tile4x4(seg, wb, rowBytes, x, t * inW, inW, inW, sums);
                 }
                 for (int k = 0; k < 4; k++) for (int r = 0; r < 4; r++) store(target, t + k, o + r, sums[k * 4 + r]);
@@ -138,7 +138,6 @@ public final class MatMul {
             for (; t < t1; t++) {
                 switch (dt) {
                     case BF16 -> Bf16Kernels.tile4x1(seg, wb, rowBytes, x, t * inW, inW, sums);
-                    case F16 -> F16Kernels.tile4x1(seg, wb, rowBytes, x, t * inW, inW, sums);
                     case F32 -> F32Kernels.tile4x1(seg, wb, rowBytes, x, t * inW, inW, sums);
                 }
                 for (int r = 0; r < 4; r++) store(target, t, o + r, sums[r]);
@@ -149,7 +148,6 @@ public final class MatMul {
             for (int t = t0; t < t1; t++) {
                 float s = switch (dt) {
                     case BF16 -> Bf16Kernels.dot(seg, wb, x, t * inW, inW);
-                    case F16 -> F16Kernels.dot(seg, wb, x, t * inW, inW);
                     case F32 -> F32Kernels.dot(seg, wb, x, t * inW, inW);
                     default -> throw new IllegalStateException(dt + " rows go to QuantMatMul");
                 };

@@ -4,16 +4,16 @@ import dev.srr.tensor.DType;
 
 /** How the matmul kernels want a row of float activations laid out for weights of a given dtype. */
 enum Packing {
-    /** As is: F32 weights load one float per lane; block-quantized weights are decoded to F32 rows. */
+    /** As is: F32 weights load one float per lane; F16 and block-quantized weights are decoded to F32 rows. */
     NATURAL,
     /**
-     * For 16-bit weights, whose kernels widen one int load into the even and the odd elements: each block of
+     * For BF16 weights, whose kernels widen one int load into the even and the odd elements: each block of
      * 2L elements is stored as its L even elements then its L odd ones; the tail past the last block stays as is.
      */
     PAIRED;
 
     static Packing of(DType dtype) {
-        return dtype == DType.F32 || dtype.isBlock() ? NATURAL : PAIRED;
+        return dtype == DType.BF16 ? PAIRED : NATURAL;
     }
 
     /** Rows {@code rows[i]} (width {@code w}) of {@code in} into consecutive rows of {@code out}. */

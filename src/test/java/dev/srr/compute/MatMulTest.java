@@ -12,6 +12,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The matmul kernels against a plain double-precision reference, on sizes that are not multiples of any vector. */
@@ -76,6 +77,25 @@ class MatMulTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** The same values as F32: F16 rows decode to float32 and run the F32 kernels' order, so the bits agree. */
+    @Test
+    void f16GivesTheBitsOfItsValuesAsF32() {
+        Random rnd = new Random(11);
+        for (int inW : new int[]{7, 64, 600}) {
+            Tensor half = random(DType.F16, 37, inW, rnd);
+            MemorySegment wide = Arena.ofAuto().allocate((long) 37 * inW * 4);
+            for (long i = 0; i < 37L * inW; i++) wide.set(Tensor.F32_LE, i * 4, half.get(i));
+            Tensor single = new Tensor("w", DType.F32, new long[]{37, inW}, wide);
+            for (int tokens : new int[]{1, 2, 5, 9, MatMul.GEMM_MIN_TOKENS + 3}) {
+                float[] x = gaussian(tokens * inW, rnd);
+                float[] a = new float[tokens * 37], b = new float[tokens * 37];
+                CpuKernels.linear(x, a, tokens, inW, 37, half, null);
+                CpuKernels.linear(x, b, tokens, inW, 37, single, null);
+                assertArrayEquals(b, a, "in=" + inW + " tokens=" + tokens);
             }
         }
     }
