@@ -125,7 +125,7 @@ public final class MatMul {
         float[] sums = SUMS.get();
         int o = o0;
         for (; o + 4 <= o1; o += 4) {
-            if (t1 - t0 < 4) Touch.ahead(seg, rowBytes, o0, o1, o);
+            if (t1 - t0 < 4) Touch.ahead(seg, rowBytes, o0, o1, o, 4);
             long wb = o * rowBytes;
             int t = t0;
             for (; t + 4 <= t1; t += 4) {

@@ -69,7 +69,7 @@ final class QuantMatMul {
         int o = o0;
         if (tokens == 1 && BlockDot.SUPPORTED && dt.isBlock()) {
             for (; o + 2 <= o1; o += 2) {
-                Touch.ahead(seg, rowBytes, o0, o1, o);
+                Touch.ahead(seg, rowBytes, o0, o1, o, 2);
                 BlockDot.dot2(dt, seg, o * rowBytes, rowBytes, x, 0, inW, sums);
                 MatMul.store(target, 0, o, sums[0]);
                 MatMul.store(target, 0, o + 1, sums[1]);
@@ -80,10 +80,7 @@ final class QuantMatMul {
         int first = o;
         for (; o < o1; o += tile) {
             int rows = Math.min(tile, o1 - o);
-            if (Touch.ROWS > 0) { // this tile's lines at the start, then always the next tile's
-                if (o == first) Touch.lines(seg, o * rowBytes, rows * rowBytes);
-                Touch.lines(seg, (o + rows) * rowBytes, Math.min(tile, o1 - o - rows) * rowBytes);
-            }
+            Touch.ahead(seg, rowBytes, first, o1, o, tile);
             for (int r = 0; r < rows; r++) BlockDecode.decode(dt, seg, (o + r) * rowBytes, inW, rowsF, r * inW);
             int t = 0;
             for (; t + 4 <= tokens; t += 4) {

@@ -25,14 +25,15 @@ final class Touch {
     }
 
     /**
-     * For a decode loop over rows [o0, o1) of {@code rowBytes} each, at row {@code o}: at the start of every
-     * {@link #ROWS} rows, touches the next {@link #ROWS} rows (at o0, the current ones as well).
+     * For a loop over rows [o0, o1) of {@code rowBytes} each, {@code step} rows at a time, at row {@code o}: at
+     * the start of every span of max({@link #ROWS}, step) rows, touches the next span (at o0, this one as well).
      */
-    static void ahead(MemorySegment seg, long rowBytes, int o0, int o1, int o) {
-        if (ROWS == 0 || (o - o0) % ROWS != 0) return;
-        if (o == o0) lines(seg, o * rowBytes, Math.min(ROWS, o1 - o) * rowBytes);
-        int next = o + ROWS;
-        lines(seg, next * rowBytes, Math.min(ROWS, o1 - next) * rowBytes);
+    static void ahead(MemorySegment seg, long rowBytes, int o0, int o1, int o, int step) {
+        int span = Math.max(ROWS, step);
+        if (ROWS == 0 || (o - o0) % span != 0) return;
+        if (o == o0) lines(seg, o * rowBytes, Math.min(span, o1 - o) * rowBytes);
+        int next = o + span;
+        lines(seg, next * rowBytes, Math.min(span, o1 - next) * rowBytes);
     }
 
     /** Reads one byte in every 64-byte line of {@code seg} in [from, from + len) (nothing when len <= 0). */
