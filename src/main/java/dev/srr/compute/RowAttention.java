@@ -1,5 +1,8 @@
 package dev.srr.compute;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Attention of one query row (decode) and one head, key by key: a vector dot product per key and head,
  * softmax, then a weighted sum of value rows. {@link FlashAttention} puts queries in vector lanes, which for one
@@ -7,6 +10,8 @@ package dev.srr.compute;
  * keys); here the lanes run along the head dimension instead.
  */
 final class RowAttention {
+    private static final VectorSpecies<Float> F = Vec.F;
+    private static final int L = Vec.L;
     /** Per-thread scores, grown to the longest key range seen (no allocation per decode step). */
     private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[][]{new float[256]});
 
@@ -50,14 +55,54 @@ final class RowAttention {
             sum += e;
         }
         float inv = 1f / sum;
-        java.util.Arrays.fill(out, off, off + headDim, 0f);
-        cur = seq;
-        hi = pos + 1;
+        for (int d0 = 0; d0 < headDim; d0 += 4 * L) {
+            if (d0 + 4 * L <= headDim) values4(seq, layer, kvDim, kvOff + d0, start, pos, scores, inv, out, off + d0);
+            else valuesTail(seq, layer, kvDim, kvOff + d0, start, pos, scores, inv, out, off + d0, headDim - d0);
+        }
+    }
+
+    /**
+     * {@code out[at .. at + 4L) = sum_t p[t] * inv * v_t[col ..]} over the row's keys in the order they were
+     * scored, in four register accumulators: the fused multiply-adds of an axpy per key, without storing and
+     * reloading the running sums for every key (a store-to-load chain that bounded this loop).
+     */
+    private static void values4(CpuKvCache.Sequence seq, int layer, int kvDim, int col, int start, int pos,
+                                float[] p, float inv, float[] out, int at) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        CpuKvCache.Sequence cur = seq;
+        int hi = pos + 1;
         while (true) {
             int lo = Math.max(cur.prefixLength, start);
             float[] values = cur.values[layer];
             for (int t = lo; t < hi; t++) {
-                CpuKernels.axpy(scores[t - start] * inv, values, (t - cur.prefixLength) * kvDim + kvOff, out, off, headDim);
+                FloatVector w = FloatVector.broadcast(F, p[t - start] * inv);
+                int b = (t - cur.prefixLength) * kvDim + col;
+                a0 = w.fma(FloatVector.fromArray(F, values, b), a0);
+                a1 = w.fma(FloatVector.fromArray(F, values, b + L), a1);
+                a2 = w.fma(FloatVector.fromArray(F, values, b + 2 * L), a2);
+                a3 = w.fma(FloatVector.fromArray(F, values, b + 3 * L), a3);
+            }
+            hi = cur.prefixLength;
+            if (hi <= start || cur.parent == null) break;
+            cur = cur.parent;
+        }
+        a0.intoArray(out, at);
+        a1.intoArray(out, at + L);
+        a2.intoArray(out, at + 2 * L);
+        a3.intoArray(out, at + 3 * L);
+    }
+
+    /** As {@link #values4} for the last {@code n < 4L} columns, an axpy per key into {@code out}. */
+    private static void valuesTail(CpuKvCache.Sequence seq, int layer, int kvDim, int col, int start, int pos,
+                                   float[] p, float inv, float[] out, int at, int n) {
+        java.util.Arrays.fill(out, at, at + n, 0f);
+        CpuKvCache.Sequence cur = seq;
+        int hi = pos + 1;
+        while (true) {
+            int lo = Math.max(cur.prefixLength, start);
+            float[] values = cur.values[layer];
+            for (int t = lo; t < hi; t++) {
+                CpuKernels.axpy(p[t - start] * inv, values, (t - cur.prefixLength) * kvDim + col, out, at, n);
             }
             hi = cur.prefixLength;
             if (hi <= start || cur.parent == null) break;
