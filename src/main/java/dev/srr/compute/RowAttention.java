@@ -39,26 +39,58 @@ final class RowAttention {
         while (true) { // the sequence's own positions, then its parents' down to the window's start
             int lo = Math.max(cur.prefixLength, start);
             float[] keys = cur.keys[layer];
-            for (int t = lo; t < hi; t++) {
-                float s = CpuKernels.dot(q, off, keys, (t - cur.prefixLength) * kvDim + kvOff, headDim) * scale;
-                scores[t - start] = s;
-                max = Math.max(max, s);
+            int base = kvOff - cur.prefixLength * kvDim;
+            if (headDim == 4 * L) {
+                max = Math.max(max, scores4(q, off, keys, base, kvDim, lo, hi, scale, scores, start));
+            } else {
+                for (int t = lo; t < hi; t++) {
+                    float s = CpuKernels.dot(q, off, keys, t * kvDim + base, headDim) * scale;
+                    scores[t - start] = s;
+                    max = Math.max(max, s);
+                }
             }
             hi = cur.prefixLength;
             if (hi <= start || cur.parent == null) break;
             cur = cur.parent;
         }
-        float sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = Exp.exp(scores[i] - max);
-            scores[i] = e;
-            sum += e;
+        // e^(s - max) a vector at a time (the same bits as Exp's scalar form), summed in key order
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            Exp.exp(FloatVector.fromArray(F, scores, i).sub(max)).intoArray(scores, i);
         }
+        for (; i < n; i++) scores[i] = Exp.exp(scores[i] - max);
+        float sum = 0;
+        for (int j = 0; j < n; j++) sum += scores[j];
         float inv = 1f / sum;
         for (int d0 = 0; d0 < headDim; d0 += 4 * L) {
             if (d0 + 4 * L <= headDim) values4(seq, layer, kvDim, kvOff + d0, start, pos, scores, inv, out, off + d0);
             else valuesTail(seq, layer, kvDim, kvOff + d0, start, pos, scores, inv, out, off + d0, headDim - d0);
         }
+    }
+
+    /**
+     * Scores of keys [lo, hi) against a query of exactly 4 vectors held in registers, into {@code scores[t -
+     * start]}; returns their maximum. Each key's dot product runs the operations of {@link CpuKernels#dot} in its
+     * order (one accumulator over the four chunks, then {@link Lanes#sum}), so the bits are the same; only the
+     * query's loads move out of the loop.
+     */
+    private static float scores4(float[] q, int off, float[] keys, int base, int kvDim, int lo, int hi, float scale,
+                                 float[] scores, int start) {
+        FloatVector q0 = FloatVector.fromArray(F, q, off), q1 = FloatVector.fromArray(F, q, off + L);
+        FloatVector q2 = FloatVector.fromArray(F, q, off + 2 * L), q3 = FloatVector.fromArray(F, q, off + 3 * L);
+        FloatVector zero = FloatVector.zero(F);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int t = lo; t < hi; t++) {
+            int k = t * kvDim + base;
+            FloatVector acc = q0.fma(FloatVector.fromArray(F, keys, k), zero);
+            acc = q1.fma(FloatVector.fromArray(F, keys, k + L), acc);
+            acc = q2.fma(FloatVector.fromArray(F, keys, k + 2 * L), acc);
+            acc = q3.fma(FloatVector.fromArray(F, keys, k + 3 * L), acc);
+            float s = Lanes.sum(acc) * scale;
+            scores[t - start] = s;
+            max = Math.max(max, s);
+        }
+        return max;
     }
 
     /**
