@@ -12,8 +12,38 @@ import jdk.incubator.vector.VectorSpecies;
 final class RowAttention {
     private static final VectorSpecies<Float> F = Vec.F;
     private static final int L = Vec.L;
-    /** Per-thread scores, grown to the longest key range seen (no allocation per decode step). */
-    private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[][]{new float[256]});
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * A thread's scores (grown to the longest key range seen, no allocation per decode step) and the row's keys
+     * as spans of cache arrays: the sequence's own positions first, then its parents' down to the window's start.
+     */
+    private static final class Scratch {
+        float[] scores = new float[256];
+        int spans;
+        CpuKvCache.Sequence[] sequence = new CpuKvCache.Sequence[4];
+        int[] lo = new int[4];
+        int[] hi = new int[4];
+
+        void locate(CpuKvCache.Sequence seq, int start, int pos) {
+            spans = 0;
+            CpuKvCache.Sequence cur = seq;
+            int end = pos + 1;
+            while (true) {
+                if (spans == sequence.length) {
+                    sequence = java.util.Arrays.copyOf(sequence, spans * 2);
+                    lo = java.util.Arrays.copyOf(lo, spans * 2);
+                    hi = java.util.Arrays.copyOf(hi, spans * 2);
+                }
+                sequence[spans] = cur;
+                lo[spans] = Math.max(cur.prefixLength, start);
+                hi[spans++] = end;
+                end = cur.prefixLength;
+                if (end <= start || cur.parent == null) break;
+                cur = cur.parent;
+            }
+        }
+    }
 
     private RowAttention() {
     }
@@ -26,32 +56,26 @@ final class RowAttention {
         int pos = a.step().positions()[r];
         int start = a.window() > 0 ? Math.max(0, pos - a.window() + 1) : 0;
         int n = pos - start + 1;
-        float[][] holder = SCORES.get();
-        if (holder[0].length < n) holder[0] = new float[Math.max(n, holder[0].length * 2)];
-        float[] scores = holder[0];
+        Scratch k = SCRATCH.get();
+        if (k.scores.length < n) k.scores = new float[Math.max(n, k.scores.length * 2)];
+        float[] scores = k.scores;
+        k.locate(a.cache().get(a.step().sequences()[r]), start, pos);
         float scale = (float) (1.0 / Math.sqrt(headDim));
         int kvOff = (head / a.group()) * headDim;
-        CpuKvCache.Sequence seq = a.cache().get(a.step().sequences()[r]);
         int off = r * a.qDim() + head * headDim;
         float max = Float.NEGATIVE_INFINITY;
-        CpuKvCache.Sequence cur = seq;
-        int hi = pos + 1;
-        while (true) { // the sequence's own positions, then its parents' down to the window's start
-            int lo = Math.max(cur.prefixLength, start);
-            float[] keys = cur.keys[layer];
-            int base = kvOff - cur.prefixLength * kvDim;
+        for (int s = 0; s < k.spans; s++) {
+            float[] keys = k.sequence[s].keys[layer];
+            int base = kvOff - k.sequence[s].prefixLength * kvDim;
             if (headDim == 4 * L) {
-                max = Math.max(max, scores4(q, off, keys, base, kvDim, lo, hi, scale, scores, start));
+                max = Math.max(max, scores4(q, off, keys, base, kvDim, k.lo[s], k.hi[s], scale, scores, start));
             } else {
-                for (int t = lo; t < hi; t++) {
-                    float s = CpuKernels.dot(q, off, keys, t * kvDim + base, headDim) * scale;
-                    scores[t - start] = s;
-                    max = Math.max(max, s);
+                for (int t = k.lo[s]; t < k.hi[s]; t++) {
+                    float dot = CpuKernels.dot(q, off, keys, t * kvDim + base, headDim) * scale;
+                    scores[t - start] = dot;
+                    max = Math.max(max, dot);
                 }
             }
-            hi = cur.prefixLength;
-            if (hi <= start || cur.parent == null) break;
-            cur = cur.parent;
         }
         // e^(s - max) a vector at a time (the same bits as Exp's scalar form), summed in key order
         int i = 0;
@@ -63,9 +87,10 @@ final class RowAttention {
         for (int j = 0; j < n; j++) sum += scores[j];
         float inv = 1f / sum;
         for (int d0 = 0; d0 < headDim; d0 += 4 * L) {
-            if (d0 + 4 * L <= headDim) values4(seq, layer, kvDim, kvOff + d0, start, pos, scores, inv, out, off + d0);
-            else valuesTail(seq, layer, kvDim, kvOff + d0, start, pos, scores, inv, out, off + d0, headDim - d0);
+            if (d0 + 4 * L <= headDim) values4(k, layer, kvDim, kvOff + d0, start, inv, out, off + d0);
+            else valuesTail(k, layer, kvDim, kvOff + d0, start, inv, out, off + d0, headDim - d0);
         }
+        java.util.Arrays.fill(k.sequence, 0, k.spans, null); // a thread's scratch must not keep freed caches alive
     }
 
     /**
@@ -98,25 +123,20 @@ final class RowAttention {
      * scored, in four register accumulators: the fused multiply-adds of an axpy per key, without storing and
      * reloading the running sums for every key (a store-to-load chain that bounded this loop).
      */
-    private static void values4(CpuKvCache.Sequence seq, int layer, int kvDim, int col, int start, int pos,
-                                float[] p, float inv, float[] out, int at) {
+    private static void values4(Scratch k, int layer, int kvDim, int col, int start, float inv, float[] out, int at) {
+        float[] p = k.scores;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        CpuKvCache.Sequence cur = seq;
-        int hi = pos + 1;
-        while (true) {
-            int lo = Math.max(cur.prefixLength, start);
-            float[] values = cur.values[layer];
-            for (int t = lo; t < hi; t++) {
+        for (int s = 0; s < k.spans; s++) {
+            float[] values = k.sequence[s].values[layer];
+            int base = col - k.sequence[s].prefixLength * kvDim;
+            for (int t = k.lo[s]; t < k.hi[s]; t++) {
                 FloatVector w = FloatVector.broadcast(F, p[t - start] * inv);
-                int b = (t - cur.prefixLength) * kvDim + col;
+                int b = t * kvDim + base;
                 a0 = w.fma(FloatVector.fromArray(F, values, b), a0);
                 a1 = w.fma(FloatVector.fromArray(F, values, b + L), a1);
                 a2 = w.fma(FloatVector.fromArray(F, values, b + 2 * L), a2);
                 a3 = w.fma(FloatVector.fromArray(F, values, b + 3 * L), a3);
             }
-            hi = cur.prefixLength;
-            if (hi <= start || cur.parent == null) break;
-            cur = cur.parent;
         }
         a0.intoArray(out, at);
         a1.intoArray(out, at + L);
@@ -125,20 +145,15 @@ final class RowAttention {
     }
 
     /** As {@link #values4} for the last {@code n < 4L} columns, an axpy per key into {@code out}. */
-    private static void valuesTail(CpuKvCache.Sequence seq, int layer, int kvDim, int col, int start, int pos,
-                                   float[] p, float inv, float[] out, int at, int n) {
+    private static void valuesTail(Scratch k, int layer, int kvDim, int col, int start, float inv, float[] out,
+                                   int at, int n) {
         java.util.Arrays.fill(out, at, at + n, 0f);
-        CpuKvCache.Sequence cur = seq;
-        int hi = pos + 1;
-        while (true) {
-            int lo = Math.max(cur.prefixLength, start);
-            float[] values = cur.values[layer];
-            for (int t = lo; t < hi; t++) {
-                CpuKernels.axpy(p[t - start] * inv, values, (t - cur.prefixLength) * kvDim + col, out, at, n);
+        for (int s = 0; s < k.spans; s++) {
+            float[] values = k.sequence[s].values[layer];
+            int base = col - k.sequence[s].prefixLength * kvDim;
+            for (int t = k.lo[s]; t < k.hi[s]; t++) {
+                CpuKernels.axpy(k.scores[t - start] * inv, values, t * kvDim + base, out, at, n);
             }
-            hi = cur.prefixLength;
-            if (hi <= start || cur.parent == null) break;
-            cur = cur.parent;
         }
     }
 }
