@@ -46,7 +46,7 @@ public final class Parallel {
             return;
         }
         try {
-            Team.run(new Job(body, n, chunks));
+            Team.run(new Job(body, n, chunks, ++Team.started));
         } finally {
             Team.LOCK.unlock();
         }
@@ -56,14 +56,17 @@ public final class Parallel {
     private static final class Job {
         final RangeBody body;
         final int n, chunks;
+        /** Tells jobs apart without a worker holding on to the last one (and the arrays its body captured). */
+        final long serial;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Job(RangeBody body, int n, int chunks) {
+        Job(RangeBody body, int n, int chunks, long serial) {
             this.body = body;
             this.n = n;
             this.chunks = chunks;
+            this.serial = serial;
         }
 
         /** Runs chunks until none are left to claim. */
@@ -85,6 +88,8 @@ public final class Parallel {
         static final ReentrantLock LOCK = new ReentrantLock();
         static final Worker[] WORKERS = new Worker[THREADS - 1];
         static volatile Job current;
+        /** Jobs started so far; only the lock holder counts. */
+        static long started;
 
         static {
             for (int i = 0; i < WORKERS.length; i++) {
@@ -121,11 +126,11 @@ public final class Parallel {
 
         @Override
         public void run() {
-            Job seen = null;
+            long seen = 0;
             while (true) {
                 Job job = Team.current;
-                if (job != null && job != seen) {
-                    seen = job;
+                if (job != null && job.serial != seen) {
+                    seen = job.serial;
                     job.work();
                     continue;
                 }
@@ -139,9 +144,9 @@ public final class Parallel {
             }
         }
 
-        private static boolean fresh(Job seen) {
+        private static boolean fresh(long seen) {
             Job job = Team.current;
-            return job != null && job != seen;
+            return job != null && job.serial != seen;
         }
     }
 }

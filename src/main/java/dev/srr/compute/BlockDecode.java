@@ -22,7 +22,9 @@ import static dev.srr.compute.Vec.LE;
  *
  * <p>Block layouts: ggml's {@code ggml-common.h} ({@code block_q8_0}, {@code block_q4_0}, {@code block_q4_1},
  * {@code block_q4_K}, {@code block_q6_K}), as described on {@link Dequantizer}'s methods. Vectors narrower than
- * 8 floats (128-bit machines) take {@link Dequantizer}'s scalar path.
+ * 8 floats (128-bit machines) take {@link Dequantizer}'s scalar path. F16 rows (block size 1) are widened here too,
+ * by a plain loop C2 compiles to the CPU's half-to-float conversion (prefill panels widen F16 in int lanes
+ * instead, {@link F16Kernels}: sharing this loop with their 16-value pieces cost decode 9%).
  */
 final class BlockDecode {
     private static final VectorSpecies<Float> F = Vec.F;

@@ -6,16 +6,17 @@ import dev.srr.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * {@link MatMul}'s rows for block-quantized weights ({@link DType#isBlock()}), computed from the mapped blocks with
+ * {@link MatMul}'s rows for block-quantized and F16 weights ({@link #decodes}), computed from the mapped memory with
  * float32 activations ({@link Packing#NATURAL}) and float32 sums; nothing is rounded to 8 bits.
  *
  * <ul>
- *   <li>One token (decode): {@link BlockDot} decodes two rows' blocks in registers and multiply-adds them.</li>
- *   <li>More tokens (a batch of candidates, a prompt): a tile of rows is decoded once into a float32 scratch
+ *   <li>One token (decode) of a block type: {@link BlockDot} decodes two rows' blocks in registers and
+ *       multiply-adds them.</li>
+ *   <li>F16, and more tokens (a batch of candidates, a prompt): a tile of rows is decoded once into a float32 scratch
  *       ({@link BlockDecode}) and every token of the step runs against it ({@link ScratchKernels}) while it is in
  *       cache; 4 rows for up to {@link #SMALL_STEP} tokens, {@link #LARGE_TILE} for more. From
  *       {@link MatMul#GEMM_MIN_TOKENS} tokens on, prompts run on {@link PanelGemm} instead, with panels from
- *       {@link #unpack}.</li>
+ *       {@link WeightPanels}.</li>
  * </ul>
  *
  * <p>Both paths use the values of {@link dev.srr.tensor.Dequantizer} and sum each (row, token) pair in the order of
@@ -124,9 +125,9 @@ final class QuantMatMul {
     /**
      * Weight rows [o0, o0 + rows) at columns [k0, k0 + kLen) as float32, k-major: {@code panel[(k - k0) * rows
      * + (o - o0)]} (the panel layout of a GEMM that streams k). Values are those of
-     * {@link dev.srr.tensor.Dequantizer} (block types) or the widened floats.
+     * {@link dev.srr.tensor.Dequantizer}.
      *
-     * @param w     a [out, in] weight of any dtype
+     * @param w     a [out, in] block-quantized weight
      * @param k0    a multiple of 256 (so of every block size)
      * @param kLen  at most 256, a multiple of 32 and of the dtype's block size, with {@code k0 + kLen <= in}
      * @param panel at least {@code kLen * rows} floats
@@ -144,11 +145,7 @@ final class QuantMatMul {
         long rowBytes = dt.rowBytes(in);
         for (int r = 0; r < rows; r++) {
             int o = o0 + r;
-            if (dt.isBlock()) {
-                BlockDecode.decode(dt, w.data(), o * rowBytes + dt.rowBytes(k0), kLen, row, 0);
-            } else {
-                CpuKernels.widen(w, (long) o * in + k0, row, kLen);
-            }
+            BlockDecode.decode(dt, w.data(), o * rowBytes + dt.rowBytes(k0), kLen, row, 0);
             for (int k = 0; k < kLen; k++) panel[k * rows + r] = row[k];
         }
     }
